@@ -15,7 +15,7 @@ import sys
 import structlog
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d -]{6,}\d)(?!\d)")
+_PHONE = re.compile(r"(?<![\w+-])\+?\d[\d -]{5,}\d(?![\w-])")
 # Keys whose whole value is personal (a name, an address), masked regardless of its shape.
 PERSONAL_KEYS = frozenset({"name", "sender", "sender_name", "customer", "customer_name", "email",
                            "phone", "address", "to", "from_addr", "recipient", "recipients"})
