@@ -55,17 +55,20 @@ def fire_due(engine, now: datetime, ctx: TrackerContext) -> int:
 
 def _fire_one(engine, clock_id: int, now: datetime, ctx: TrackerContext) -> str:
     with Session(engine) as s:
-        clock = s.get(Clock, clock_id)
+        # The row lock keeps a second replica off this clock while we work (PostgreSQL; SQLite's
+        # immediate transactions already serialize writers). The unique once_key is the guarantee.
+        q = select(Clock).where(Clock.id == clock_id).with_for_update(skip_locked=True)
+        clock = s.exec(q).first()
         if clock is None or clock.next_fire_at is None or clock.next_fire_at > now or clock.state != "running":
             return "skipped"
         level = clock.next_level
-        record_event(s, clock, level, now)
-        if level == "breach":
-            clock.breached_at = clock.due_at
-        escalate(s, s.get(Case, clock.case_id), clock, level, now, ctx)
-        clocks.advance(clock, ctx.policy)
-        s.add(clock)
         try:
+            record_event(s, clock, level, now)
+            if level == "breach":
+                clock.breached_at = clock.due_at
+            escalate(s, s.get(Case, clock.case_id), clock, level, now, ctx)
+            clocks.advance(clock, ctx.policy)
+            s.add(clock)
             s.commit()
         except IntegrityError:
             # Another replica fired this step first; its mail stands, ours is rolled back.

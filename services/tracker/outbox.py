@@ -118,12 +118,13 @@ class OutboxSender:
                 self._failed(s, row, f"{type(exc).__name__}: {exc}", outage=True)
                 return 0
             row.sent_at, row.attempts, row.claimed_until = self.clock.now(), row.attempts + 1, None
+            kind, case_id = row.kind, row.case_id
             s.add(row)
             s.commit()
         if self.down:
             self.down = False
             log.info("smtp.recovered", host=self.config.host)
-        log.info("mail.sent", outbox=row_id, kind=row.kind, case=row.case_id)
+        log.info("mail.sent", outbox=row_id, kind=kind, case=case_id)
         return 1
 
     def _failed(self, s: Session, row: Outbox, error: str, outage: bool) -> None:
