@@ -27,10 +27,10 @@ log = structlog.get_logger()
 
 async def connect(url: str, name: str) -> nats.NATS:
     """Connect with unlimited reconnects; an outage is logged once when it starts and once when it ends."""
-    state = {"down": False}
+    state = {"down": False, "closing": False}
 
     async def disconnected():
-        if not state["down"]:
+        if not state["down"] and not state["closing"]:
             state["down"] = True
             log.warning("nats.outage", url=url)
 
@@ -42,9 +42,21 @@ async def connect(url: str, name: str) -> nats.NATS:
         if not state["down"]:
             log.debug("nats.error", error=repr(exc))
 
-    return await nats.connect(servers=[url], name=name, max_reconnect_attempts=-1,
-                              reconnect_time_wait=1, connect_timeout=5, allow_reconnect=True,
-                              disconnected_cb=disconnected, reconnected_cb=reconnected, error_cb=error)
+    nc = await nats.connect(servers=[url], name=name, max_reconnect_attempts=-1,
+                            reconnect_time_wait=1, connect_timeout=5, allow_reconnect=True,
+                            disconnected_cb=disconnected, reconnected_cb=reconnected, error_cb=error)
+    nc._complaintdesk_state = state
+    return nc
+
+
+async def close(nc) -> None:
+    """Flush what was published or acked, then close; a deliberate close is not an outage."""
+    nc._complaintdesk_state["closing"] = True
+    try:
+        await nc.flush(timeout=5)
+    except Exception:  # noqa: BLE001 - the server may already be gone; close regardless
+        pass
+    await nc.close()
 
 
 async def ensure_stream(js) -> None:

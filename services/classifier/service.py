@@ -13,13 +13,13 @@ import signal
 
 import structlog
 
-from services.classifier.counts import CountStore, identity_of
+from services.classifier.counts import CountStore, identity_of, make_engine
 from services.classifier.engine import Classifier, decide
-from services.classifier.ruleset import RuleSource, load_projects
+from services.classifier.matcher import load_projects
+from services.classifier.ruleset import RuleSource
 from shared import bus, subjects
 from shared.bus import Runner
 from shared.contracts import ComplaintClassified, ComplaintReceived, Labels, ReasonInfo
-from shared.db import create_engine
 from shared.settings import Settings
 
 log = structlog.get_logger()
@@ -63,7 +63,8 @@ class ReceivedRunner(Runner):
 def build(settings: Settings) -> tuple[Classifier, CountStore, RuleSource]:
     rules = RuleSource(settings.rules_file or None)
     classifier = Classifier(rules, load_projects(settings.projects_file or None))
-    store = CountStore(create_engine(settings.database_url("classifier")))
+    # The count store takes its own locks (BEGIN IMMEDIATE / advisory locks), so it gets a plain engine.
+    store = CountStore(make_engine(settings.database_url("classifier")))
     return classifier, store, rules
 
 
@@ -80,4 +81,4 @@ async def serve(settings: Settings, stop: asyncio.Event, nats_url: str) -> None:
         log.info("classifier.started", rules=rules.current().version)
         await ReceivedRunner(classifier, store, js).run(js, stop)
     finally:
-        await nc.drain()
+        await bus.close(nc)

@@ -100,7 +100,7 @@ class MailboxRunner:
             client.idle_done()
 
     async def catch_up(self, client: IMAPClient, uidvalidity: int) -> int:
-        last = self.store.checkpoint(self.config.key, uidvalidity)
+        last = await asyncio.to_thread(self.store.checkpoint, self.config.key, uidvalidity)
         found = await asyncio.to_thread(client.search, ["UID", f"{last + 1}:*"])
         uids = sorted(uid for uid in found if uid > last)
         for uid in uids:
@@ -126,7 +126,7 @@ class MailboxRunner:
             await bus.publish(self.js, subjects.RECEIVED, message, source_id)
             await asyncio.to_thread(_move, client, uid, self.config.processed)
             bound.info("mail.taken", auto=parsed.auto, attachments=len(parsed.attachments))
-        self.store.advance(self.config.key, uidvalidity, uid)
+        await asyncio.to_thread(self.store.advance, self.config.key, uidvalidity, uid)
 
 
 def _move(client: IMAPClient, uid: int, folder: str) -> None:

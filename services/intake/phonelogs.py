@@ -8,6 +8,7 @@ same source id, and the same key with a different body is refused with 409.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import uuid
@@ -84,10 +85,11 @@ async def submit_phone_log(log: PhoneLog, request: Request,
     state = request.app.state
     key = idempotency_key or uuid.uuid4().hex
     digest = hashlib.sha256(log.model_dump_json().encode()).hexdigest()
-    known = state.store.phone_key(key)
+    known = await asyncio.to_thread(state.store.phone_key, key)
     if known and known.body_sha256 != digest:
         raise HTTPException(409, "Idempotency-Key was already used with a different body")
     source_id = known.source_id if known else f"phone:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
     await bus.publish(state.js, subjects.RECEIVED, to_message(log, source_id, state.tz), source_id)
-    state.store.remember_phone_key(PhoneLogKey(key=key, body_sha256=digest, source_id=source_id, created_at=utcnow()))
+    row = PhoneLogKey(key=key, body_sha256=digest, source_id=source_id, created_at=utcnow())
+    await asyncio.to_thread(state.store.remember_phone_key, row)
     return Accepted(source_id=source_id)

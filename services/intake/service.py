@@ -56,4 +56,4 @@ async def serve(settings: Settings, stop: asyncio.Event, nats_url: str) -> None:
         log.info("intake.started", mailbox=bool(config), port=settings.intake_http_port)
         await run_all(stop, *parts)
     finally:
-        await nc.drain()
+        await bus.close(nc)

@@ -49,7 +49,8 @@ def _check(action: str, body: ActionBody) -> None:
 
 
 def _session(request: Request):
-    with Session(request.app.state.engine) as s:
+    # Objects stay readable after a commit (a read is recorded, then the case is returned).
+    with Session(request.app.state.engine, expire_on_commit=False) as s:
         yield s
 
 

@@ -76,5 +76,5 @@ async def serve(settings: Settings, stop: asyncio.Event, nats_url: str, clock=No
         log.info("tracker.started", port=settings.tracker_http_port, database=engine.dialect.name)
         await run_all(stop, *parts)
     finally:
-        await nc.drain()
+        await bus.close(nc)
         engine.dispose()

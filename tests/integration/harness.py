@@ -92,14 +92,14 @@ class Pipeline:
 
     async def tracker(self, method: str, path: str, **kw) -> httpx.Response:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.settings.tracker_http_port}",
-                                     headers={"Authorization": f"Bearer {HANDLER}"}) as c:
+                                     headers={"Authorization": f"Bearer {HANDLER}"}, timeout=30) as c:
             return await c.request(method, path, **kw)
 
     async def phone_log(self, body: dict, key: str | None = None, token: str = AGENT) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"}
         if key:
             headers["Idempotency-Key"] = key
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.settings.intake_http_port}") as c:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.settings.intake_http_port}", timeout=30) as c:
             return await c.post("/api/v1/phone-logs", json=body, headers=headers)
 
     async def cases(self, **params) -> list[dict]:

@@ -29,7 +29,7 @@ async def test_email_is_acknowledged_with_case_number(mail_pipeline):
     assert ack["In-Reply-To"] == "<leak-1@customer.test>"
     assert number in ack.get_body(("plain",)).get_content()
     case = await p.case(number)
-    assert case["kind"] == "complaint" and case["channel"] == "email"
+    assert (case["kind"], case["channel"]) == ("complaint", "email"), case
     assert {c["name"] for c in case["clocks"]} >= {"first_reply", "resolution"}
     # The mail left the inbox only after JetStream had it: it now sits in the processed folder.
     client = p.imap.client()

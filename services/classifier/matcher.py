@@ -1,0 +1,191 @@
+"""Find every rule phrase and project name in a normalized text at once with an Aho-Corasick automaton.
+
+One automaton holds all phrases of a RuleSet. A match of a Latin phrase counts only at word
+boundaries (a phrase rule may allow any word ending with a trailing *). Matches inside an
+exclusion phrase are dropped, and so is a match contained in a longer match of the same
+dimension (kind, category, severity, secondary, modality).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from .normalize import normalize_phrase
+from .ruleset import DEFAULT_PROJECTS, RuleError, RuleSet, Term, read_toml
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One phrase found in the text: the half-open span [start, end) and the rule it belongs to."""
+
+    start: int
+    end: int
+    term: Term
+
+    @property
+    def dimension(self) -> str:
+        """The family of the hit's target: kind, category, severity, secondary, exclude or modality."""
+        return self.term.target.split(":", 1)[0]
+
+
+def _is_word_char(char: str) -> bool:
+    """Tell whether char belongs to a Latin word (ASCII letters and digits)."""
+    return char.isascii() and (char.isalnum() or char == "'")
+
+
+def build_automaton(terms) -> ahocorasick.Automaton:
+    """Build an automaton mapping each phrase to the terms that share it."""
+    by_phrase: dict[str, list[Term]] = {}
+    for term in terms:
+        by_phrase.setdefault(term.phrase, []).append(term)
+    automaton = ahocorasick.Automaton()
+    for phrase, shared in by_phrase.items():
+        automaton.add_word(phrase, (len(phrase), tuple(shared)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _bounded(text: str, start: int, end: int, term: Term) -> bool:
+    """Tell whether a match sits on word boundaries where its phrase starts or ends with a Latin letter."""
+    phrase = term.phrase
+    if _is_word_char(phrase[0]) and start > 0 and _is_word_char(text[start - 1]):
+        return False
+    if term.prefix or not _is_word_char(phrase[-1]):
+        return True
+    return end >= len(text) or not _is_word_char(text[end])
+
+
+def raw_hits(automaton: ahocorasick.Automaton, text: str) -> list[Hit]:
+    """Return every bounded match of every phrase in text."""
+    hits = []
+    if not text or len(automaton) == 0:
+        return hits
+    for last, (length, terms) in automaton.iter(text):
+        start, end = last - length + 1, last + 1
+        for term in terms:
+            if _bounded(text, start, end, term):
+                hits.append(Hit(start, end, term))
+    return hits
+
+
+def _inside(inner: Hit, outer: Hit) -> bool:
+    """Tell whether inner lies within outer and is strictly shorter."""
+    return outer.start <= inner.start and inner.end <= outer.end and (outer.end - outer.start) > (inner.end - inner.start)
+
+
+def _uncontained(hits: list[Hit]) -> list[Hit]:
+    """Keep the hits of one dimension that no strictly longer hit of it contains (one sweep)."""
+    hits.sort(key=lambda hit: (hit.start, -hit.end))
+    kept, best = [], None
+    for hit in hits:
+        if best is not None and best.end >= hit.end and (best.start, best.end) != (hit.start, hit.end):
+            continue
+        kept.append(hit)
+        if best is None or hit.end > best.end:
+            best = hit
+    return kept
+
+
+def select(hits: list[Hit]) -> list[Hit]:
+    """Drop hits inside exclusions and hits contained in a longer hit of the same dimension."""
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.dimension, []).append(hit)
+    excluded = groups.pop("exclude", [])
+    kept = []
+    for group in groups.values():
+        for hit in _uncontained(group):
+            if not any(_inside(hit, other) for other in excluded):
+                kept.append(hit)
+    return kept
+
+
+class Matcher:
+    """The automaton of one RuleSet; find() returns the selected hits of a text in text order."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.automaton = build_automaton(rules.terms)
+
+    def find(self, text: str) -> list[Hit]:
+        """Return the selected hits of text, ordered by position."""
+        hits = select(raw_hits(self.automaton, text))
+        hits.sort(key=lambda hit: (hit.start, hit.end))
+        return hits
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project of the company: the name reported in labels, its aliases and address patterns."""
+
+    name: str
+    aliases: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...]
+
+
+class ProjectList:
+    """The company's projects, recognized from the phone log's field or from the message text."""
+
+    def __init__(self, projects: list[Project], version: str = "", source: str = ""):
+        self.projects = tuple(projects)
+        self.version, self.source = version, source
+        terms = [Term(normalize_phrase(alias), project.name, "project", 1.0) for project in projects for alias in (project.name, *project.aliases)]
+        self._by_alias = {term.phrase: term.rule for term in terms if term.phrase}
+        self._automaton = build_automaton(term for term in terms if term.phrase)
+
+    def resolve(self, value: str | None) -> str | None:
+        """Return the project a phone log's project field names (its reported name), or the field itself."""
+        if not value or not value.strip():
+            return None
+        text = normalize_phrase(value)
+        if text in self._by_alias:
+            return self._by_alias[text]
+        found = self.find(text)
+        return found[0] if found else value.strip()
+
+    def find(self, text: str) -> tuple[str, Hit | None] | None:
+        """Return the project named first in a normalized text, with the hit (None for a pattern match)."""
+        hits = sorted(raw_hits(self._automaton, text), key=lambda hit: (hit.start, hit.start - hit.end))
+        if hits:
+            return hits[0].term.rule, hits[0]
+        for project in self.projects:
+            if any(pattern.search(text) for pattern in project.patterns):
+                return project.name, None
+        return None
+
+
+def load_projects(path: str | os.PathLike | None = None) -> ProjectList:
+    """Load and validate a project list (TOML: version and [[project]] name, aliases, patterns)."""
+    path = str(path or DEFAULT_PROJECTS)
+    data, text = read_toml(path)
+    projects = []
+    for i, entry in enumerate(data.get("project", [])):
+        key = f"project[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise RuleError(f"{path}: {key}.name: missing or not a string")
+        unknown = set(entry) - {"name", "aliases", "patterns", "note"}
+        if unknown:
+            raise RuleError(f"{path}: {key}.{sorted(unknown)[0]}: unknown key (allowed: aliases, name, note, patterns)")
+        aliases = _strings(entry.get("aliases", []), path, f"{key}.aliases")
+        patterns = tuple(_pattern(p, path, f"{key}.patterns") for p in _strings(entry.get("patterns", []), path, f"{key}.patterns"))
+        projects.append(Project(entry["name"].strip(), tuple(aliases), patterns))
+    return ProjectList(projects, str(data.get("version", "")), path)
+
+
+def _strings(value, path: str, key: str) -> list[str]:
+    """Require a list of non-empty strings."""
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise RuleError(f"{path}: {key}: must be a list of non-empty strings")
+    return value
+
+
+def _pattern(source: str, path: str, key: str) -> re.Pattern:
+    """Compile an address pattern (a regular expression over normalized text)."""
+    try:
+        return re.compile(normalize_phrase(source))
+    except re.error as exc:
+        raise RuleError(f"{path}: {key}: bad pattern {source!r}: {exc}") from None

@@ -1,0 +1,150 @@
+"""Read how many people stand behind a complaint from its normalized text (12户业主, twelve households).
+
+Only numbers attached to a people noun count (户, 位, 名, 人, 家, 业主, households, residents, of us,
+...). Numbers that describe something else are skipped by their context: a chat group's size
+(业主群200多人), a building's total (这栋楼共120户, a building of 120 households), layouts
+(一梯两户), ordinals, and numbers followed by a staff noun (两名保安). Approximate numbers count at
+their lower bound: 十几 → 10, 二十多 → 20, 数十 and dozens → 20, a dozen → 12.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_EN_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a hundred": 100,
+    "a dozen": 12, "dozens of": 20, "several dozen": 20, "a couple of": 2, "hundreds of": 100,
+}
+_ZH_NUM = r"[0-9]+|[零〇一二两三四五六七八九十百千]+"
+_STAFF = r"保安|员工|客服|工人|工作人员|销售|置业顾问|师傅|维修工|物业人员|经理|律师|记者|保洁|管家|领导|警察|民警"
+_ZH_PATTERN = re.compile(
+    rf"(?P<pre>数|好几|几|上|将近|近|超过|超|逾|多达|大约|约|差不多)?(?P<num>{_ZH_NUM})(?P<suf>多|余|来|几)?"
+    rf"(?:个)?(?P<noun>户业主|位业主|名业主|户人家|户居民|户|位|名|个人|人|家|业主|住户|居民|邻居|家庭)"
+    rf"(?!主|口|公司|店|银行|企业|单位|中介|门店|次|间|均|工|长|员|民|型|置|数|{_STAFF})"
+)
+_ZH_PAIR = re.compile(r"(?:我们|咱们|他们|她们|我|咱)俩")
+_EN_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_EN_NUM = "|".join(sorted(map(re.escape, _EN_NUMBERS), key=len, reverse=True))
+_EN_PATTERN = re.compile(
+    rf"(?P<mod>over|more than|at least|about|around|nearly|almost|some|roughly|approximately|up to)?\s*"
+    rf"\b(?P<num>[0-9]+\+?|(?:{_EN_NUM})(?:-(?:{_EN_ONES}))?)\s+"
+    r"(?:(?:other|different|affected|angry|concerned|more|separate|individual|unit|home|of the|of our)\s+)?"
+    r"(?P<noun>households?|famil(?:y|ies)|residents?|owners?|homeowners?|neighbou?rs?|tenants?|people|persons"
+    r"|buyers?|occupants?|complainants?|of us)\b"
+)
+# Context just before a number that makes it something other than a count of complainants: a chat
+# group's size, a building's total, a layout (一梯两户), an address (3栋2单元), one's own family.
+_ZH_CLAUSE = r"[^,.!?;:\n。、]"
+_ZH_NOT_PEOPLE_BEFORE = re.compile(
+    rf"(?:群{_ZH_CLAUSE}{{0,3}}"
+    rf"|(?:楼|栋|小区|单元|大厦|社区|园区|项目|大楼){_ZH_CLAUSE}{{0,3}}(?:共|一共|总共|总计|共计|有|住了|住着|入住了|入住|总){_ZH_CLAUSE}{{0,2}}"
+    rf"|(?:全楼|全栋|整栋|整栋楼|整个小区|全小区|全单元|小区|梯|每层|每栋|每单元|第|号|室|-|#|/)"
+    rf"|(?:我家|家里|家中|全家|一家){_ZH_CLAUSE}{{0,2}})$"
+)
+_EN_NOT_PEOPLE_BEFORE = re.compile(
+    r"(?:(?:group|chat|building|block|estate|tower|compound|complex|development)\s+(?:has|have|of|with|contains|holds)?"
+    r"|in total|total of|there are|out of|of the|family of)\s*(?:about|around|over|some|nearly)?\s*$"
+)
+_EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here)")
+_ZH_RANGE = re.compile(r"([一二三四五六七八九])[一二三四五六七八九](?=[十百千]|$)")
+
+
+@dataclass(frozen=True)
+class PeopleMention:
+    """A number of people found in the text, with its span in the normalized text."""
+
+    value: int
+    start: int
+    end: int
+    phrase: str
+
+
+def zh_number(text: str) -> int | None:
+    """Parse a Chinese or Arabic integer (十二 → 12, 二十 → 20, 一百二十 → 120); None if it is not one."""
+    if text.isdigit():
+        return int(text)
+    text = _ZH_RANGE.sub(r"\1", text)
+    total, current = 0, 0
+    for char in text:
+        if char in _ZH_DIGITS:
+            current = _ZH_DIGITS[char]
+        elif char in _ZH_UNITS:
+            total += (current or 1) * _ZH_UNITS[char]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _zh_value(match: re.Match) -> int | None:
+    """Return the lower-bound count of a Chinese people phrase, or None when it has no number."""
+    pre, num, suf = match["pre"], match["num"], match["suf"]
+    if num is None:
+        return None
+    value = zh_number(num)
+    if value is None:
+        return None
+    if pre in ("数", "几", "好几") and value in (10, 100, 1000):
+        return value * 2
+    if pre is None and suf == "几" and value < 10:
+        return None
+    return value
+
+
+def _zh_mentions(text: str) -> list[PeopleMention]:
+    """Find Chinese people counts that are not group sizes, totals, layouts or unit numbers."""
+    found = []
+    for match in _ZH_PATTERN.finditer(text):
+        value = _zh_value(match)
+        if value is None or value < 2:
+            continue
+        if _ZH_NOT_PEOPLE_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+            continue
+        found.append(PeopleMention(value, match.start(), match.end(), match.group(0)))
+    for match in _ZH_PAIR.finditer(text):
+        found.append(PeopleMention(2, match.start(), match.end(), match.group(0)))
+    return found
+
+
+def _en_value(num: str) -> int | None:
+    """Return the value of an English number token (digits, words, a dozen, dozens of)."""
+    num = num.rstrip("+")
+    if num.isdigit():
+        return int(num)
+    tens, _, ones = num.partition("-")
+    value = _EN_NUMBERS.get(tens)
+    return None if value is None else value + (_EN_ONES.split("|").index(ones) + 1 if ones else 0)
+
+
+def _en_mentions(text: str) -> list[PeopleMention]:
+    """Find English people counts that are not group sizes or building totals."""
+    found = []
+    for match in _EN_PATTERN.finditer(text):
+        value = _en_value(match["num"])
+        if value is None or value < 2:
+            continue
+        start = match.start("num")
+        if not match["mod"] and _EN_NOT_PEOPLE_BEFORE.search(text, max(0, start - 24), start):
+            continue
+        if _EN_NOT_PEOPLE_AFTER.match(text, match.end()):
+            continue
+        found.append(PeopleMention(value, match.start(), match.end(), match.group(0).strip()))
+    return found
+
+
+def find_people(text: str) -> list[PeopleMention]:
+    """Return every people count mentioned in a normalized text, in text order."""
+    mentions = _zh_mentions(text) + _en_mentions(text)
+    return sorted(mentions, key=lambda mention: mention.start)
+
+
+def count_people(text: str) -> PeopleMention | None:
+    """Return the largest people count in a normalized text, or None when there is none."""
+    mentions = find_people(text)
+    return max(mentions, key=lambda mention: mention.value) if mentions else None

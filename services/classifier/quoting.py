@@ -1,0 +1,77 @@
+"""Keep only the customer's new text of a mail: drop quoted replies, forwarded blocks and signatures.
+
+The functions work on normalized text (see normalize.py): half-width punctuation, lower case.
+Everything from the first quote header or signature marker to the end is dropped, and so are the
+lines that start with ``>`` anywhere in the message.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A line that starts a quoted or forwarded block; the rest of the mail is not the customer's new text.
+_BLOCK_START = re.compile(
+    r"^\s*(?:"
+    r"-{2,}\s*(?:原始邮件|original message|forwarded message|转发的邮件|邮件原件)\s*-{2,}"
+    r"|_{8,}"
+    r"|on\b.{0,200}\bwrote:"
+    r"|(?:在|于).{0,200}写道:"
+    r"|begin forwarded message:"
+    r")\s*$"
+)
+# "On <date>, <name>" sometimes wraps so that "wrote:" stands on the next line.
+_ON_WRAPPED = re.compile(r"^\s*on\b.{0,200}$")
+_WROTE_LINE = re.compile(r"^.{0,120}\bwrote:\s*$")
+# A header block of a forwarded or quoted mail (Outlook style): From: then Sent:/Date: soon after.
+_FROM_LINE = re.compile(r"^\s*(?:from|发件人|寄件者):")
+_SENT_LINE = re.compile(r"^\s*(?:sent|date|发送时间|时间|日期|寄件日期|to|收件人|subject|主题):")
+# A signature: the "-- " delimiter or a mobile client's tag line.
+_SIGNATURE = re.compile(
+    r"^\s*(?:--|"
+    r"sent from my .{1,40}|sent from .{0,20}(?:mail|outlook|iphone|ipad|android).{0,20}"
+    r"|get outlook for .{1,20}"
+    r"|发自我的.{1,20}|发自.{0,10}(?:邮箱|邮件|mail|iphone|ipad|手机).{0,10}|来自我的.{1,20}(?:手机|iphone|ipad)"
+    r")\s*$"
+)
+_QUOTED_LINE = re.compile(r"^\s*>")
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发|回覆)\s*:\s*)+")
+
+
+def _block_start(lines: list[str], i: int) -> bool:
+    """Tell whether line i opens a quoted/forwarded block or a signature."""
+    line = lines[i]
+    if _BLOCK_START.match(line) or _SIGNATURE.match(line):
+        return True
+    if _ON_WRAPPED.match(line) and i + 1 < len(lines) and _WROTE_LINE.match(lines[i + 1]):
+        return True
+    if _FROM_LINE.match(line):
+        following = lines[i + 1 : i + 4]
+        return any(_SENT_LINE.match(other) for other in following)
+    return False
+
+
+def split_new_text(body: str) -> tuple[str, bool]:
+    """Return the new text of a normalized body and whether anything was dropped."""
+    lines = body.split("\n")
+    kept: list[str] = []
+    dropped = False
+    for i, line in enumerate(lines):
+        if _block_start(lines, i):
+            dropped = True
+            break
+        if _QUOTED_LINE.match(line):
+            dropped = True
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip(), dropped
+
+
+def new_text(body: str) -> str:
+    """Return only the customer's new text of a normalized body (the whole body if nothing else is left)."""
+    text, _ = split_new_text(body)
+    return text or body.strip()
+
+
+def clean_subject(subject: str) -> str:
+    """Strip reply and forward prefixes (Re:, Fwd:, 回复:, 转发:) from a normalized subject."""
+    return _SUBJECT_PREFIX.sub("", subject).strip()

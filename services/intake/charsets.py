@@ -1,0 +1,222 @@
+"""Decode what a mail encodes (charsets, RFC 2047 words, MIME parameters, HTML) into text without raising.
+
+Mail often lies about its charset: GBK text is labelled gb2312, UTF-8 or GBK
+bytes are labelled us-ascii or iso-8859-1, headers carry raw 8-bit bytes, and
+some labels name no charset Python knows. Decoding tries the declared charset
+(or the superset mailers really use, such as GB18030 for gb2312 and gbk), then
+UTF-8, then, where the label is missing or unreliable, a hint and GB18030. It
+ends with a decoding that always succeeds: the declared charset with
+replacement characters, or Latin-1, which maps every byte.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+import re
+from dataclasses import dataclass
+from email.message import Message
+from html import unescape
+from html.parser import HTMLParser
+
+# Labels Python does not know; None marks labels that name no charset at all.
+_ALIASES = {
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "gb-2312": "gb18030",
+    "x-gb2312": "gb18030",
+    "csgb2312": "gb18030",
+    "x-euc-cn": "gb18030",
+    "unknown-8bit": None,
+    "x-unknown": None,
+}
+# Codecs replaced by the superset that mailers really produce under their label.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932"}
+# Labels under which UTF-8 or GBK bytes often arrive.
+_UNRELIABLE = {"ascii", "utf-8", "iso8859-1", "cp1252"}
+
+_ENCODED_WORD = re.compile(rb"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+_HTML_TAG = re.compile(r"<[^>]*>")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def codec_for(label: str | None) -> str | None:
+    """Return the Python codec to decode a charset label with, or None if it is unknown."""
+    name = (label or "").strip().strip("\"'").split("*", 1)[0].lower()
+    if not name or name in _ALIASES or len(name) > 40:
+        return _ALIASES.get(name)
+    for candidate in (name, name.removeprefix("x-")):
+        try:
+            codec = codecs.lookup(candidate).name
+        except (LookupError, ValueError):  # ValueError: a NUL byte in the label.
+            continue
+        return _SUPERSETS.get(codec, codec)
+    return None
+
+
+def _attempts(codec: str | None, hint: str | None) -> list[str]:
+    """Return the codecs to try strictly, in order, for data labelled codec."""
+    if codec is None:
+        return ["utf-8", *([hint] if hint else []), "gb18030"]
+    if codec in ("iso8859-1", "cp1252"):
+        return ["utf-8", codec]  # Single-byte text that is valid UTF-8 is UTF-8.
+    if codec in _UNRELIABLE:
+        return [codec, "utf-8", "gb18030"]
+    return [codec, "utf-8"]
+
+
+def decode_text(data: bytes, label: str | None, hint: str | None = None) -> str:
+    """Decode data labelled with charset label; hint is tried when the label is no help."""
+    codec = codec_for(label)
+    for attempt in _attempts(codec, codec_for(hint)):
+        try:
+            return data.decode(attempt)
+        except (LookupError, ValueError):
+            continue
+    try:
+        return data.decode(codec or "latin-1", "replace")
+    except (LookupError, ValueError):  # The label names a codec that is not a text encoding.
+        return data.decode("latin-1")
+
+
+def decode_raw_header(value: str, hint: str | None = None) -> str:
+    """Decode the raw 8-bit bytes the email package kept as surrogates in a header value."""
+    if value.isascii():
+        return value
+    return decode_text(value.encode("utf-8", "surrogateescape"), None, hint)
+
+
+def _decode_word(match: re.Match[bytes]) -> bytes | None:
+    """Return the bytes an encoded word stands for, or None if its encoding is broken."""
+    encoding, text = match.group(2).lower(), match.group(3)
+    if encoding == b"q":
+        return binascii.a2b_qp(text, header=True)
+    try:
+        return binascii.a2b_base64(text + b"=" * (-len(text) % 4))
+    except binascii.Error:
+        return None
+
+
+def _pieces(raw: bytes) -> list[tuple[bytes, str | None]]:
+    """Split a header into (bytes, charset) pieces; charset is None for text outside words."""
+    pieces: list[tuple[bytes, str | None]] = []
+    position = 0
+    for match in _ENCODED_WORD.finditer(raw):
+        between, decoded = raw[position : match.start()], _decode_word(match)
+        after_word = bool(pieces) and pieces[-1][1] is not None
+        # Whitespace between two encoded words is not part of the text (RFC 2047 section 6.2).
+        if between and not (after_word and decoded is not None and not between.strip()):
+            pieces.append((between, None))
+        if decoded is None:  # A broken word stays as it was written.
+            pieces.append((match.group(0), None))
+        else:
+            pieces.append((decoded, match.group(1).decode("ascii", "replace").lower()))
+        position = match.end()
+    pieces.append((raw[position:], None))
+    return pieces
+
+
+def decode_header(value: str) -> str:
+    """Decode the RFC 2047 encoded words in a header value that holds no raw 8-bit bytes.
+
+    Adjacent words in one charset are joined before decoding, because mailers
+    often split a multi-byte character across two encoded words.
+    """
+    merged: list[tuple[bytes, str | None]] = []
+    for data, charset in _pieces(value.encode("utf-8", "surrogateescape")):
+        if merged and charset is not None and merged[-1][1] == charset:
+            merged[-1] = (merged[-1][0] + data, charset)
+        else:
+            merged.append((data, charset))
+    return "".join(decode_text(data, charset) for data, charset in merged)
+
+
+@dataclass(frozen=True)
+class MimeInfo:
+    """What a part's Content-Type and Content-Disposition say, decoded."""
+
+    content_type: str
+    disposition: str | None
+    filename: str | None
+    charset: str | None
+    report_type: str | None
+
+
+def _param(view: Message, name: str, header: str) -> str | None:
+    """Return the decoded value of parameter name in header of view, or None."""
+    try:
+        value = view.get_param(name, header=header)
+    except (TypeError, ValueError):  # Mixed numbered and unnumbered RFC 2231 sections.
+        return None
+    if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded Latin-1 text).
+        charset, _, text = value
+        try:
+            return decode_text(text.encode("latin-1"), charset)
+        except UnicodeEncodeError:
+            return text
+    return (decode_header(value).strip() or None) if value else None
+
+
+def mime_info(content_type: str | None, disposition: str | None, default: str = "text/plain") -> MimeInfo:
+    """Read the raw Content-Type and Content-Disposition values of a part (8-bit bytes decoded).
+
+    They are read through a compat32 Message, whose parameter parser accepts
+    any syntax and hands RFC 2231 values over undecoded, so that their charset
+    gets the same robust decoding as everything else.
+    """
+    view = Message()
+    view.set_default_type(default)
+    for name, value in (("content-type", content_type), ("content-disposition", disposition)):
+        if value is not None:
+            view[name] = value
+    return MimeInfo(
+        content_type=view.get_content_type(),
+        disposition=view.get_content_disposition(),
+        filename=_param(view, "filename", "content-disposition") or _param(view, "name", "content-type"),
+        charset=_param(view, "charset", "content-type"),
+        report_type=_param(view, "report-type", "content-type"),
+    )
+
+
+class _HTMLText(HTMLParser):
+    """Collect the visible text of an HTML document, with a line break per block."""
+
+    _HIDDEN = {"script", "style", "title"}
+    _BLOCKS = {"p", "div", "li", "tr", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self.hidden += 1
+        elif tag == "body":
+            self.hidden = 0  # An unclosed <style> or <title> in the head must not hide the body.
+        elif tag in self._BLOCKS or tag in ("br", "hr"):
+            self.chunks.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self._BLOCKS:
+            self.chunks.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.chunks.append(_HTML_SPACE.sub(" ", data))
+
+
+def html_to_text(html: str) -> str:
+    """Return the visible text of html: no script or style, a line per <br>, <p> or <div>."""
+    parser = _HTMLText()
+    try:
+        parser.feed(html)
+        parser.close()
+        text = "".join(parser.chunks)
+    except Exception:  # html.parser still raises on some broken markup: strip the tags instead.
+        text = unescape(_HTML_TAG.sub(" ", html))
+    lines = (" ".join(line.split()) for line in text.split("\n"))  # split() also takes &nbsp;.
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
