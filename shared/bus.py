@@ -88,6 +88,8 @@ class Runner:
     durable: ClassVar[str]
     contract: ClassVar[type[Contract]]
     batch: ClassVar[int] = 16
+    # Seconds before an unacked message (its consumer crashed) is delivered again; set from settings.
+    ack_wait: float = 30.0
 
     async def consume(self, message: Contract) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -95,7 +97,7 @@ class Runner:
     async def subscribe(self, js):
         config = ConsumerConfig(durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
                                 deliver_policy=DeliverPolicy.ALL, filter_subject=self.subject,
-                                max_deliver=subjects.MAX_DELIVER, ack_wait=60)
+                                max_deliver=subjects.MAX_DELIVER, ack_wait=self.ack_wait)
         return await js.pull_subscribe(self.subject, durable=self.durable,
                                        stream=subjects.STREAM, config=config)
 

@@ -113,6 +113,7 @@ FIELDS: tuple[Field, ...] = (
     Field("RESOLUTION_WORKING_DAYS", "2", _float, "Resolution or plan reply, in working days."),
     Field("LEADERSHIP_ESCALATION_HOURS", "4", _float, "After a breach is escalated to the lead, hours until leadership is told."),
     Field("WARNING_FRACTION", "0.8", _float, "Share of a clock's target at which the handler is warned."),
+    Field("ACK_WAIT_SECONDS", "30", _float, "How long JetStream waits for a consumer's ack before redelivering (after a crash)."),
     Field("LOG_LEVEL", "info", _str, "debug, info, warning or error."),
     Field("LOG_FORMAT", "auto", _str, "json, console, or auto (console on a terminal, JSON otherwise)."),
 )

@@ -64,13 +64,18 @@ def _hit_reason(hit: Hit, text: str, detail: str) -> Reason:
     return Reason(hit.term.rule, detail, text[hit.start : hit.end], hit.start, hit.end)
 
 
-def _scores(hits: list[Hit], dimension: str, names: tuple[str, ...]) -> dict[str, float]:
-    """Sum the weights of the hits per name of one dimension (kind or category)."""
-    scores = dict.fromkeys(names, 0.0)
+def _scores(hits: list[Hit], dimension: str, names: tuple[str, ...], caps: dict[str, float]) -> dict[str, float]:
+    """Sum the weights of the hits per name of one dimension (kind or category), each rule up to its cap."""
+    per_rule: dict[tuple[str, str], float] = {}
     for hit in hits:
         target = hit.term.target
         if target.startswith(dimension):
-            scores[target[len(dimension) + 1 :]] += hit.term.weight
+            key = (target[len(dimension) + 1 :], hit.term.rule)
+            per_rule[key] = per_rule.get(key, 0.0) + hit.term.weight
+    scores = dict.fromkeys(names, 0.0)
+    for (name, rule), total in per_rule.items():
+        cap = caps.get(rule)
+        scores[name] += min(total, cap) if cap is not None else total
     return scores
 
 
@@ -87,7 +92,7 @@ def _modality(hit: Hit, hits: list[Hit], text: str, rules: RuleSet) -> str | Non
         if marker.dimension != "modality" or marker.end > hit.start:
             continue
         effect = marker.term.target.split(":", 1)[1]
-        window = rules.settings.modality_window if effect == "defer" else 3
+        window = rules.settings.modality_window if effect == "defer" else rules.settings.negation_window
         gap = text[marker.end : hit.start]
         if len(gap) <= window * scale and not _CLAUSE_BREAKS.intersection(gap):
             return effect
@@ -108,7 +113,7 @@ class _Severity:
     """Collects severity, warnings, secondary flag and reasons while the triggers are read."""
 
     def __init__(self) -> None:
-        self.level, self.secondary = "general", False
+        self.level, self.secondary, self.secondary_score = "general", False, 0.0
         self.warnings: list[str] = []
         self.reasons: list[Reason] = []
 
@@ -130,9 +135,9 @@ def _read_triggers(hits: list[Hit], text: str, rules: RuleSet, state: _Severity)
     for hit in hits:
         target = hit.term.target
         if target == "secondary":
-            if _modality(hit, hits, text, rules) != "negate":
-                state.secondary = True
-                state.raise_to("important", _hit_reason(hit, text, "secondary complaint"))
+            if hit.term.weight < 0 or _modality(hit, hits, text, rules) != "negate":
+                state.secondary_score += hit.term.weight
+                state.reasons.append(_hit_reason(hit, text, f"secondary evidence {hit.term.weight:+g}"))
         elif target.startswith("severity:"):
             effect = target[9:]
             modality = _modality(hit, hits, text, rules) if effect != "warning" else None
@@ -140,6 +145,14 @@ def _read_triggers(hits: list[Hit], text: str, rules: RuleSet, state: _Severity)
                 state.warn(_hit_reason(hit, text, f"warning ({modality or 'threat'})"))
             else:
                 state.raise_to(effect, _hit_reason(hit, text, effect))
+
+
+def _secondary(rules: RuleSet, state: _Severity) -> None:
+    """Mark a secondary complaint when its evidence reaches the threshold (fixed before, and back)."""
+    threshold = rules.settings.secondary_threshold
+    if state.secondary_score >= threshold:
+        state.secondary = True
+        state.raise_to("important", Reason("severity.secondary", f"secondary complaint: evidence {state.secondary_score:g} >= {threshold:g}"))
 
 
 def _collective(people: int | None, rules: RuleSet, state: _Severity) -> None:

@@ -147,15 +147,43 @@ class ProjectList:
         found = self.find(text)
         return found[0] if found else value.strip()
 
-    def find(self, text: str) -> tuple[str, Hit | None] | None:
-        """Return the project named first in a normalized text, with the hit (None for a pattern match)."""
+    def mentions(self, text: str) -> list[Hit]:
+        """Return every mention of a project name or alias in a normalized text, longest first at a place."""
         hits = sorted(raw_hits(self._automaton, text), key=lambda hit: (hit.start, hit.start - hit.end))
-        if hits:
-            return hits[0].term.rule, hits[0]
+        kept, last_end = [], -1
+        for hit in hits:
+            if hit.start >= last_end:
+                kept.append(hit)
+                last_end = hit.end
+        return kept
+
+    def find(self, text: str) -> tuple[str, Hit | None] | None:
+        """Return the project a normalized text is about, with its first mention (None for a pattern match).
+
+        A project named with an address or ownership (我是X的业主, X 3栋, I live at X, X 3-1704) beats
+        one that is only mentioned; otherwise the most mentioned, then the first, wins.
+        """
+        mentions = self.mentions(text)
+        if mentions:
+            scores: dict[str, float] = {}
+            for hit in mentions:
+                scores[hit.term.rule] = scores.get(hit.term.rule, 0.0) + 1.0 + 2.0 * _owned(text, hit)
+            best = max(scores.values())
+            first = next(hit for hit in mentions if scores[hit.term.rule] == best)
+            return first.term.rule, first
         for project in self.projects:
             if any(pattern.search(text) for pattern in project.patterns):
                 return project.name, None
         return None
+
+
+_OWNED_AFTER = re.compile(r"\s*(?:的)?\s*(?:[0-9一二三四五六七八九十]+\s*(?:栋|号楼|幢|座|单元|期|-|号|#)|业主|住户|building|block|tower|unit|phase|[0-9]+-[0-9]+|\d)")
+_OWNED_BEFORE = re.compile(r"(?:我是|我住|住在|我家在|我在|本人在|live at|live in|living at|living in|owner at|owner in|resident of|resident at|flat in|flat at|unit at|unit in|apartment in|apartment at)\s*(?:the\s*)?$")
+
+
+def _owned(text: str, hit: Hit) -> bool:
+    """Tell whether a project mention carries an address or ownership marker."""
+    return bool(_OWNED_AFTER.match(text, hit.end) or _OWNED_BEFORE.search(text, max(0, hit.start - 16), hit.start))
 
 
 def load_projects(path: str | os.PathLike | None = None) -> ProjectList:

@@ -14,7 +14,7 @@ import os
 import threading
 import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .normalize import normalize_phrase
@@ -49,8 +49,10 @@ class Settings:
     default_category: str = "other"
     collective_major: int = 10
     collective_important: int = 3
-    modality_window: int = 10
+    modality_window: int = 8
+    negation_window: int = 3
     min_kind_score: float = 1.0
+    secondary_threshold: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,13 @@ class RuleSet:
     settings: Settings
     category_names: dict[str, tuple[str, str]]
     terms: tuple[Term, ...]
+    caps: dict[str, float] = field(default_factory=dict)
 
 
 KINDS = ("complaint", "inquiry", "feedback")
 CATEGORIES = ("construction_quality", "sales", "property_management", "customer_service", "other")
 _EFFECTS = {"severity": ("major", "important", "warning"), "modality": ("defer", "negate")}
-_TERM_KEYS = {"id", "phrases", "weight", "effect", "note"}
+_TERM_KEYS = {"id", "phrases", "weight", "cap", "effect", "note"}
 _TOP_KEYS = {"version", "description", "settings", "kinds", "categories", "severity", "secondary", "exclude", "modality"}
 
 
@@ -87,6 +90,7 @@ class Parsed:
     settings: dict
     category_names: dict[str, tuple[str, str]]
     term_specs: list[tuple[list[str], str, str, float]]
+    caps: dict[str, float]
 
 
 def _table(value, key: str, needle: str | None = None) -> dict:
@@ -103,7 +107,7 @@ def _no_unknown(table: dict, allowed: set[str], key: str) -> None:
             raise Problem(f"{key}.{name}" if key else name, f"unknown key (allowed: {', '.join(sorted(allowed))})", name)
 
 
-def _term(entry, key: str, target: str, seen: set[str]) -> tuple[list[str], str, str, float]:
+def _term(entry, key: str, target: str, seen: set[str], caps: dict[str, float]) -> tuple[list[str], str, str, float]:
     """Check one rule entry (id, phrases, weight) and return its term spec."""
     entry = _table(entry, key)
     _no_unknown(entry, _TERM_KEYS, key)
@@ -126,6 +130,11 @@ def _term(entry, key: str, target: str, seen: set[str]) -> tuple[list[str], str,
     weight = entry.get("weight", 1.0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight == 0:
         raise Problem(f"{key}.weight", f"rule {rule!r}: weight must be a non-zero number", "weight", f'"{rule}"')
+    cap = entry.get("cap")
+    if cap is not None:
+        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap <= 0:
+            raise Problem(f"{key}.cap", f"rule {rule!r}: cap must be a positive number", "cap", f'"{rule}"')
+        caps[rule] = float(cap)
     return phrases, rule, target, float(weight)
 
 
@@ -140,20 +149,20 @@ def _effect(entry, key: str, section: str) -> str:
 def _settings(data) -> dict:
     """Check the [settings] table against the Settings fields."""
     table = _table(data.get("settings", {}), "settings", "[settings]")
-    allowed = {"default_kind", "default_category", "collective_major", "collective_important", "modality_window", "min_kind_score"}
+    allowed = {item.name for item in fields(Settings)}
     _no_unknown(table, allowed, "settings")
     if table.get("default_kind", "complaint") not in KINDS:
         raise Problem("settings.default_kind", f"must be one of {', '.join(KINDS)}", "default_kind")
     if table.get("default_category", "other") not in CATEGORIES:
         raise Problem("settings.default_category", f"must be one of {', '.join(CATEGORIES)}", "default_category")
-    for name in ("collective_major", "collective_important", "modality_window"):
+    for name in ("collective_major", "collective_important", "modality_window", "negation_window"):
         value = table.get(name, 1)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise Problem(f"settings.{name}", "must be a positive integer", name)
     return dict(table)
 
 
-def _grouped(data, section: str, names: tuple[str, ...], seen: set[str], specs: list) -> dict[str, tuple[str, str]]:
+def _grouped(data, section: str, names: tuple[str, ...], seen: set[str], specs: list, caps: dict) -> dict[str, tuple[str, str]]:
     """Check [kinds.*] or [categories.*]: every known name present, each with zh/en and terms."""
     table = _table(data.get(section), section, f"[{section}")
     labels = {}
@@ -170,7 +179,7 @@ def _grouped(data, section: str, names: tuple[str, ...], seen: set[str], specs: 
         labels[name] = (str(body.get("zh", name)), str(body.get("en", name)))
         target = f"{section[:-1] if section == 'kinds' else 'category'}:{name}"
         for i, entry in enumerate(body.get("terms", [])):
-            specs.append(_term(entry, f"{key}.terms[{i}]", target, seen))
+            specs.append(_term(entry, f"{key}.terms[{i}]", target, seen, caps))
     return labels
 
 
@@ -182,8 +191,9 @@ def parse_rules(data: dict) -> Parsed:
         raise Problem("version", "missing or empty (every label reports it)", "version")
     seen: set[str] = set()
     specs: list = []
-    _grouped(data, "kinds", KINDS, seen, specs)
-    names = _grouped(data, "categories", CATEGORIES, seen, specs)
+    caps: dict[str, float] = {}
+    _grouped(data, "kinds", KINDS, seen, specs, caps)
+    names = _grouped(data, "categories", CATEGORIES, seen, specs, caps)
     for section in ("severity", "secondary", "exclude", "modality"):
         entries = data.get(section, [])
         if not isinstance(entries, list):
@@ -193,8 +203,8 @@ def parse_rules(data: dict) -> Parsed:
             target = section
             if section in _EFFECTS:
                 target = f"{section}:{_effect(entry, key, section)}"
-            specs.append(_term(entry, key, target, seen))
-    return Parsed(version.strip(), _settings(data), names, specs)
+            specs.append(_term(entry, key, target, seen, caps))
+    return Parsed(version.strip(), _settings(data), names, specs, caps)
 
 
 def expand(phrase: str) -> list[str]:
@@ -257,7 +267,7 @@ def load_rules(path: str | os.PathLike | None = None) -> RuleSet:
         raise _error(path, text, problem) from None
     terms = tuple(term for spec in parsed.term_specs for term in make_terms(*spec))
     settings = Settings(**parsed.settings)
-    return RuleSet(parsed.version, path, settings, parsed.category_names, terms)
+    return RuleSet(parsed.version, path, settings, parsed.category_names, terms, parsed.caps)
 
 
 class RuleSource:

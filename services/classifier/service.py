@@ -79,6 +79,8 @@ async def serve(settings: Settings, stop: asyncio.Event, nats_url: str) -> None:
         js = nc.jetstream()
         await bus.ensure_stream(js)
         log.info("classifier.started", rules=rules.current().version)
-        await ReceivedRunner(classifier, store, js).run(js, stop)
+        runner = ReceivedRunner(classifier, store, js)
+        runner.ack_wait = settings.ack_wait_seconds
+        await runner.run(js, stop)
     finally:
         await bus.close(nc)

@@ -63,8 +63,10 @@ async def serve(settings: Settings, stop: asyncio.Event, nats_url: str, clock=No
     try:
         js = nc.jetstream()
         await bus.ensure_stream(js)
-        parts = [ClassifiedRunner(engine, ctx, clock, (outbox_wake, scheduler_wake)).run(js, stop),
-                 IntakeFailedRunner(engine).run(js, stop),
+        runners = [ClassifiedRunner(engine, ctx, clock, (outbox_wake, scheduler_wake)), IntakeFailedRunner(engine)]
+        for runner in runners:
+            runner.ack_wait = settings.ack_wait_seconds
+        parts = [*(runner.run(js, stop) for runner in runners),
                  Scheduler(engine, ctx, clock, scheduler_wake).run(stop),
                  OutboxSender(engine, smtp_config(settings), clock, outbox_wake).run(stop)]
         if http:
