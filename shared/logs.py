@@ -21,6 +21,11 @@ PERSONAL_KEYS = frozenset({"name", "sender", "sender_name", "customer", "custome
                            "phone", "address", "to", "from_addr", "recipient", "recipients"})
 
 
+# Keys whose values are our own identifiers (never personal), left as they are so logs stay useful.
+SAFE_KEYS = frozenset({"event", "level", "timestamp", "service", "source_id", "case", "seq", "clock",
+                       "outbox", "consumer", "attempt", "rules", "port", "url", "host"})
+
+
 def pseudonym(value: str) -> str:
     """A short stable hash, so one person's events can be linked without naming them."""
     return "anon:" + hashlib.sha256(value.strip().lower().encode()).hexdigest()[:10]
@@ -41,6 +46,8 @@ def _mask(value):
 
 def mask_personal_data(_logger, _name, event_dict):
     for key, value in list(event_dict.items()):
+        if key in SAFE_KEYS:
+            continue
         if key in PERSONAL_KEYS and value:
             event_dict[key] = [pseudonym(str(v)) for v in value] if isinstance(value, (list, tuple)) else pseudonym(str(value))
         else:
@@ -67,4 +74,6 @@ def configure(service: str, level: str = "info", fmt: str = "auto") -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )
+    # aiosmtpd logs every SMTP dialogue line (with addresses) at INFO; only its warnings matter here.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     structlog.contextvars.bind_contextvars(service=service)

@@ -12,6 +12,7 @@ catch-up pass then takes whatever arrived meanwhile.
 from __future__ import annotations
 
 import asyncio
+import imaplib
 import time
 from dataclasses import dataclass
 
@@ -44,6 +45,10 @@ class ImapConfig:
         return f"{self.user}@{self.host}/{self.mailbox}"
 
 
+class IdleBroken(Exception):
+    """The connection broke while idling (e.g. a response split across reads); reconnect at once."""
+
+
 class MailboxRunner:
     def __init__(self, config: ImapConfig, store, js) -> None:
         self.config, self.store, self.js = config, store, js
@@ -58,6 +63,9 @@ class MailboxRunner:
                     log.info("imap.recovered", host=self.config.host)
                 self.down, delay = False, 1.0
                 await self.serve(client, stop)
+            except IdleBroken as exc:
+                # Not an outage: the server is there, only this connection's IDLE state is lost.
+                log.debug("imap.idle_reset", error=str(exc.__cause__))
             except Exception as exc:  # noqa: BLE001 - every drop is retried; the outage is logged once
                 if not self.down:
                     log.warning("imap.outage", host=self.config.host, error=f"{type(exc).__name__}: {exc}")
@@ -90,14 +98,15 @@ class MailboxRunner:
 
     def idle_once(self, client: IMAPClient, stop: asyncio.Event) -> None:
         """Wait in IDLE until the server reports a change, the renewal time passes, or we stop."""
-        client.idle()
         try:
+            client.idle()
             deadline = time.monotonic() + self.config.idle_seconds
             while time.monotonic() < deadline and not stop.is_set():
                 if client.idle_check(timeout=1):
-                    return
-        finally:
+                    break
             client.idle_done()
+        except (imaplib.IMAP4.abort, OSError) as exc:
+            raise IdleBroken(type(exc).__name__) from exc
 
     async def catch_up(self, client: IMAPClient, uidvalidity: int) -> int:
         last = await asyncio.to_thread(self.store.checkpoint, self.config.key, uidvalidity)
