@@ -16,8 +16,8 @@ from services.tracker import clocks, mails
 from services.tracker.cases import log_action, reopen, resume_waiting, running_clocks, start_clock, stop_clocks
 from services.tracker.context import TrackerContext
 from services.tracker.ladder import record_event
-from services.tracker.models import Case, CaseMessage, Clock
-from services.tracker.reports import report_to_leadership
+from services.tracker.models import Action, Case, CaseMessage, Clock
+from services.tracker.reports import leadership_update
 
 ACTIVE = ("open", "replied", "planned", "waiting")
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -55,6 +55,8 @@ def apply_action(session: Session, case: Case, action: str, data: dict, actor: s
     log_action(session, case, action, actor, now, **{k: v for k, v in data.items() if v is not None})
     if action in CUSTOMER_MAIL and data.get("text"):
         mail_customer(session, case, action, data["text"], now, ctx)
+    seq = len(session.exec(select(Action.id).where(Action.case_id == case.id)).all())
+    leadership_update(session, case, action, data.get("text") or "", seq, now, ctx)
 
 
 def mail_customer(session: Session, case: Case, action: str, text: str, now: datetime, ctx: TrackerContext) -> None:
@@ -62,7 +64,8 @@ def mail_customer(session: Session, case: Case, action: str, text: str, now: dat
         return
     lang = "zh" if case.language == "zh" else "en"
     title = CUSTOMER_MAIL[action][0 if lang == "zh" else 1]
-    subject, body = mails.render("handler_reply", lang, case=case, title=title, text=text, company=ctx.company)
+    subject, body = mails.render("handler_reply", lang, case=case, title=title, text=text, company=ctx.company,
+                                 survey=action in ("resolve", "follow_up"))
     last = session.exec(select(CaseMessage).where(CaseMessage.case_id == case.id, CaseMessage.message_id.is_not(None))
                         .order_by(CaseMessage.id.desc())).first()
     count = len(session.exec(select(CaseMessage.id).where(CaseMessage.case_id == case.id)).all())
@@ -103,8 +106,6 @@ def _resolve(session, case, data, now, ctx, actor):
     case.resolved_at = now
     start_clock(session, case, "follow_up", now, ctx, round_=case.reopens + 1)
     start_clock(session, case, "evaluation", now, ctx, round_=case.reopens + 1)
-    if case.severity != "general":
-        report_to_leadership(session, case, now, ctx, why="resolved")
 
 
 def _follow_up(session, case, data, now, ctx, actor):

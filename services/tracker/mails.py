@@ -28,7 +28,9 @@ LABELS = {
            "major": "重大", "important": "重要", "general": "一般",
            "first_reply": "24小时内首次答复", "resolution": "限期解决或答复方案", "progress": "定期通报进度",
            "follow_up": "解决后24小时内回访", "evaluation": "7个工作日内服务评价",
-           "warning": "预警", "breach": "超时升级", "leadership": "超时报告公司领导"},
+           "warning": "预警", "breach": "超时升级", "leadership": "超时报告公司领导",
+           "step_reply": "已答复客户", "step_plan": "处理方案", "step_progress": "处理进度", "step_wait": "等待客户",
+           "step_resolve": "处理结果"},
     "en": {"complaint": "complaint", "inquiry": "inquiry", "feedback": "feedback",
            "construction_quality": "construction quality", "sales": "sales", "property_management": "property management",
            "customer_service": "customer service", "other": "other",
@@ -36,7 +38,9 @@ LABELS = {
            "first_reply": "first reply within 24 hours", "resolution": "resolution or plan in time",
            "progress": "regular progress updates", "follow_up": "follow-up within 24 hours of resolution",
            "evaluation": "service evaluation within 7 working days",
-           "warning": "Warning", "breach": "Overdue", "leadership": "Overdue, reported to leadership"},
+           "warning": "Warning", "breach": "Overdue", "leadership": "Overdue, reported to leadership",
+           "step_reply": "customer answered", "step_plan": "plan", "step_progress": "progress",
+           "step_wait": "waiting for the customer", "step_resolve": "result"},
 }
 
 

@@ -53,7 +53,22 @@ def report_to_leadership(session: Session, case: Case, now: datetime, ctx: Track
                                  opened=mails.local_time(case.created_at, ctx.tz), reasons=reasons,
                                  excerpt=excerpt[:800])
     mails.queue(session, case=case, kind="leadership_report",
-                dedupe_key=f"leadership:{case.id}:{case.severity}:{case.reopens}",
+                dedupe_key=f"leadership:{case.id}:severity:{case.severity}:{case.reopens}",
+                recipients=list(ctx.leadership), subject=subject, body=body, now=now, domain=ctx.domain)
+
+
+def leadership_update(session: Session, case: Case, step: str, text: str, seq: int, now: datetime,
+                      ctx: TrackerContext) -> None:
+    """Leadership follows a major complaint step by step, and an important one's result (002 §7)."""
+    follows = {"major": {"reply", "plan", "progress", "wait", "resolve"}, "important": {"resolve"}}
+    if case.kind != "complaint" or step not in follows.get(case.severity, ()) or not ctx.leadership:
+        return
+    lang = _lang(case)
+    subject, body = mails.render("leadership_update", lang, case=case, company=ctx.company, text=text or "",
+                                 severity_label=mails.label(lang, case.severity),
+                                 category_label=mails.label(lang, case.category),
+                                 step_label=mails.label(lang, "step_" + step), when=mails.local_time(now, ctx.tz))
+    mails.queue(session, case=case, kind="leadership_update", dedupe_key=f"leadership:{case.id}:{step}:{seq}",
                 recipients=list(ctx.leadership), subject=subject, body=body, now=now, domain=ctx.domain)
 
 

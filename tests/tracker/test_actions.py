@@ -85,3 +85,18 @@ def test_reopen_makes_a_secondary_complaint_important_and_restarts_clocks(databa
         rounds = s.exec(select(Clock.round).where(Clock.case_id == cid, Clock.name == "resolution")).all()
         reports = s.exec(select(Outbox).where(Outbox.kind == "leadership_report")).all()
     assert sorted(rounds) == [1, 2] and len(reports) == 1
+
+
+def test_leadership_follows_every_step_of_a_major_complaint_and_the_result_of_an_important_one(database_url):
+    engine = engine_for(database_url)
+    major = opened(engine, severity="major", email="m@customer.test")
+    important = opened(engine, severity="important", email="i@customer.test")
+    for cid in (major, important):
+        act(engine, cid, "reply", T0 + HOUR, text="已联系")
+        act(engine, cid, "plan", T0 + 2 * HOUR, text="方案")
+        act(engine, cid, "resolve", T0 + 3 * HOUR, text="已解决")
+    with Session(engine) as s:
+        updates = s.exec(select(Outbox).where(Outbox.kind == "leadership_update").order_by(Outbox.id)).all()
+        resolved = s.exec(select(Outbox).where(Outbox.kind == "resolve")).all()
+    assert [u.case_id for u in updates] == [major, major, major, important]
+    assert len(resolved) == 2 and all("5 = 非常满意" in r.body for r in resolved)  # the satisfaction question
