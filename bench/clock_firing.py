@@ -21,6 +21,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from services.tracker.models import Case, Clock, ClockEvent
@@ -63,6 +64,14 @@ def fill(engine, n: int, m: int, now: datetime) -> None:
             conn.execute(Clock.__table__.insert(), [_clock(i, m, now) for i in range(lo, hi)])
 
 
+def due_soon(engine, m: int, start: datetime) -> None:
+    """Move the first m steps to fall due between 2 and 20 s after ``start`` (filling takes a while)."""
+    rows = [{"i": i + 1, "t": start + timedelta(seconds=2 + 18 * i / m)} for i in range(m)]
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE tracker_clock SET warn_at = :t, next_fire_at = :t WHERE id = :i"),
+                     [{"i": r["i"], "t": r["t"].strftime("%Y-%m-%d %H:%M:%S.%f")} for r in rows])
+
+
 async def run(engine, m: int, first_due: datetime) -> list[float]:
     ctx, stop, wake = TrackerContext.from_settings(load({})), asyncio.Event(), asyncio.Event()
     scheduler = Scheduler(engine, ctx, SystemClock(), wake)
@@ -91,8 +100,9 @@ def main() -> None:
     t0 = time.perf_counter()
     now = datetime.now(timezone.utc)
     rss_before_fill = rss_mb()
-    fill(engine, n, m, now + timedelta(seconds=20))  # the first steps fall due ~22 s from now
+    fill(engine, n, m, now)
     fill_time = time.perf_counter() - t0
+    due_soon(engine, m, datetime.now(timezone.utc) + timedelta(seconds=5))
     gc.collect()
     print(f"filled {n:,} open cases with running clocks in {fill_time:.1f} s; RSS {rss_mb():.0f} MB "
           f"(before fill {rss_before_fill:.0f} MB)")
