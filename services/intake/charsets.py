@@ -1,12 +1,14 @@
-"""Decode what a mail encodes (charsets, RFC 2047 words, MIME parameters, HTML) into text without raising.
+"""Decode what a mail encodes (charsets, RFC 2047, MIME parameters, HTML) into text, never raising.
 
-Mail often lies about its charset: GBK text is labelled gb2312, UTF-8 or GBK
-bytes are labelled us-ascii or iso-8859-1, headers carry raw 8-bit bytes, and
-some labels name no charset Python knows. Decoding tries the declared charset
-(or the superset mailers really use, such as GB18030 for gb2312 and gbk), then
-UTF-8, then, where the label is missing or unreliable, a hint and GB18030. It
-ends with a decoding that always succeeds: the declared charset with
-replacement characters, or Latin-1, which maps every byte.
+Mail often lies about its charset: GBK text is labelled gb2312 or utf-8,
+UTF-8 or GBK bytes are labelled us-ascii or iso-8859-1, headers carry raw
+8-bit bytes, and some labels name no charset Python knows. Decoding tries the
+declared charset (or the superset mailers really use, such as GB18030 for
+gb2312 and gbk), then UTF-8, also with a few damaged sequences; where the
+label is missing, us-ascii or utf-8, it then tries a hint (for raw header
+bytes: the body's charset) and GB18030. It ends with a decoding that always
+succeeds: the declared charset with replacement characters, or Latin-1, which
+maps every byte.
 """
 
 from __future__ import annotations
@@ -27,13 +29,15 @@ _ALIASES = {
     "x-gb2312": "gb18030",
     "csgb2312": "gb18030",
     "x-euc-cn": "gb18030",
+    "windows-31j": "cp932",
     "unknown-8bit": None,
     "x-unknown": None,
 }
 # Codecs replaced by the superset that mailers really produce under their label.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932"}
-# Labels under which UTF-8 or GBK bytes often arrive.
-_UNRELIABLE = {"ascii", "utf-8", "iso8859-1", "cp1252"}
+# Marks the attempt that accepts UTF-8 with a few broken sequences (see _lenient_utf8).
+_LENIENT_UTF8 = "utf-8, a few errors replaced"
+_ASCII = bytes(range(128))
 
 _ENCODED_WORD = re.compile(rb"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
@@ -46,7 +50,7 @@ def codec_for(label: str | None) -> str | None:
     name = (label or "").strip().strip("\"'").split("*", 1)[0].lower()
     if not name or name in _ALIASES or len(name) > 40:
         return _ALIASES.get(name)
-    for candidate in (name, name.removeprefix("x-")):
+    for candidate in (name, name.removeprefix("x-"), re.sub(r"^windows-(\d+)$", r"cp\1", name)):
         try:
             codec = codecs.lookup(candidate).name
         except (LookupError, ValueError):  # ValueError: a NUL byte in the label.
@@ -56,24 +60,41 @@ def codec_for(label: str | None) -> str | None:
 
 
 def _attempts(codec: str | None, hint: str | None) -> list[str]:
-    """Return the codecs to try strictly, in order, for data labelled codec."""
-    if codec is None:
-        return ["utf-8", *([hint] if hint else []), "gb18030"]
+    """Return the decodings to try, in order, for data labelled codec."""
+    if codec in (None, "ascii"):  # No label, or one that 8-bit data ignores: guess.
+        return [*filter(None, [codec, "utf-8", _LENIENT_UTF8, hint]), "gb18030"]
     if codec in ("iso8859-1", "cp1252"):
         return ["utf-8", codec]  # Single-byte text that is valid UTF-8 is UTF-8.
-    if codec in _UNRELIABLE:
-        return [codec, "utf-8", "gb18030"]
+    if codec == "utf-8":
+        return ["utf-8", _LENIENT_UTF8, "gb18030"]  # GBK text is often labelled UTF-8.
     return [codec, "utf-8"]
+
+
+def _lenient_utf8(data: bytes) -> str | None:
+    """Return data as UTF-8 if at most 5 % of its non-ASCII bytes are in broken sequences.
+
+    A few broken sequences mean damaged UTF-8; text in another charset breaks
+    nearly everywhere. Strict GB18030 would accept damaged UTF-8 as nonsense.
+    """
+    text = data.decode("utf-8", "replace")
+    return text if text.count("\ufffd") * 20 <= len(data.translate(None, _ASCII)) else None
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    """Return data decoded with codec, or None if it does not decode."""
+    try:
+        return data.decode(codec)
+    except (LookupError, ValueError):  # LookupError: the codec is not a text encoding.
+        return None
 
 
 def decode_text(data: bytes, label: str | None, hint: str | None = None) -> str:
     """Decode data labelled with charset label; hint is tried when the label is no help."""
     codec = codec_for(label)
     for attempt in _attempts(codec, codec_for(hint)):
-        try:
-            return data.decode(attempt)
-        except (LookupError, ValueError):
-            continue
+        text = _lenient_utf8(data) if attempt == _LENIENT_UTF8 else _strict(data, attempt)
+        if text is not None:
+            return text
     try:
         return data.decode(codec or "latin-1", "replace")
     except (LookupError, ValueError):  # The label names a codec that is not a text encoding.
@@ -92,8 +113,9 @@ def _decode_word(match: re.Match[bytes]) -> bytes | None:
     encoding, text = match.group(2).lower(), match.group(3)
     if encoding == b"q":
         return binascii.a2b_qp(text, header=True)
+    text = b"".join(text.split())
     try:
-        return binascii.a2b_base64(text + b"=" * (-len(text) % 4))
+        return binascii.a2b_base64(text + b"=" * (-len(text) % 4), strict_mode=True)
     except binascii.Error:
         return None
 
@@ -152,13 +174,15 @@ def _param(view: Message, name: str, header: str) -> str | None:
     if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded Latin-1 text).
         charset, _, text = value
         try:
-            return decode_text(text.encode("latin-1"), charset)
+            return decode_text(text.encode("latin-1"), charset) or None
         except UnicodeEncodeError:
-            return text
+            return text or None
     return (decode_header(value).strip() or None) if value else None
 
 
-def mime_info(content_type: str | None, disposition: str | None, default: str = "text/plain") -> MimeInfo:
+def mime_info(
+    content_type: str | None, disposition: str | None, default: str = "text/plain"
+) -> MimeInfo:
     """Read the raw Content-Type and Content-Disposition values of a part (8-bit bytes decoded).
 
     They are read through a compat32 Message, whose parameter parser accepts
@@ -173,40 +197,63 @@ def mime_info(content_type: str | None, disposition: str | None, default: str = 
     return MimeInfo(
         content_type=view.get_content_type(),
         disposition=view.get_content_disposition(),
-        filename=_param(view, "filename", "content-disposition") or _param(view, "name", "content-type"),
+        filename=_param(view, "filename", "content-disposition")
+        or _param(view, "name", "content-type"),
         charset=_param(view, "charset", "content-type"),
         report_type=_param(view, "report-type", "content-type"),
     )
 
 
 class _HTMLText(HTMLParser):
-    """Collect the visible text of an HTML document, with a line break per block."""
+    """Collect the visible text of an HTML document, with line breaks where blocks end."""
 
     _HIDDEN = {"script", "style", "title"}
-    _BLOCKS = {"p", "div", "li", "tr", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+    _PARAGRAPHS = {"p", "blockquote", "pre", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"}
+    _LINES = {"div", "li", "tr", "dt", "dd", "center", "section", "article", "header", "footer"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
         self.hidden = 0
+        self.trailing = 0  # How many line breaks the text collected so far ends with.
+
+    def _break(self, count: int) -> None:
+        """End the current line; count=2 leaves a blank line, as between paragraphs."""
+        if self.trailing < count:
+            self.chunks.append("\n" * (count - self.trailing))
+            self.trailing = count
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._HIDDEN:
             self.hidden += 1
         elif tag == "body":
             self.hidden = 0  # An unclosed <style> or <title> in the head must not hide the body.
-        elif tag in self._BLOCKS or tag in ("br", "hr"):
+        elif tag in ("br", "hr"):
             self.chunks.append("\n")
+            self.trailing += 1
+        elif tag in ("td", "th"):
+            self.chunks.append(" ")  # Cells of one row stay on one line, apart.
+        else:
+            self._block(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag in self._BLOCKS:
-            self.chunks.append("\n")
+        else:
+            self._block(tag)
+
+    def _block(self, tag: str) -> None:
+        """Break the line where a block element starts or ends."""
+        if tag in self._PARAGRAPHS:
+            self._break(2)
+        elif tag in self._LINES:
+            self._break(1)
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
-            self.chunks.append(_HTML_SPACE.sub(" ", data))
+            text = _HTML_SPACE.sub(" ", data)
+            self.chunks.append(text)
+            self.trailing = self.trailing if text.isspace() else 0
 
 
 def html_to_text(html: str) -> str:

@@ -3,22 +3,30 @@
 Parsing is pure (no I/O). The email package (policy.default) splits the MIME
 tree; header values and MIME parameters are read from the raw header text and
 decoded by services.intake.charsets, because real mail breaks the policy's own
-header parsing (GBK bytes under a gb2312 label, unknown charsets, thousands of
-colons in an address field).
+header parsing (GBK bytes under a gb2312 label, unknown charsets, group syntax,
+thousands of colons in an address field).
 
-parse_mail raises MailParseError, and nothing else, only for input that is not
-a mail message at all: not bytes; empty; binary (over 5 % NUL bytes in the
-first 64 KiB, such as an Outlook .msg file); no header field even after
+parse_mail raises MailParseError, and nothing else. It does so for input that
+is not a mail message at all: not bytes; empty; binary (over 5 % NUL bytes in
+the first 64 KiB, such as an Outlook .msg file); no header field even after
 repairing obsolete "Name :" syntax, unindented folded lines and invalid field
-names (a stray document, an SMTP transcript); or none of From, Message-ID,
-Subject and Date (a bare MIME entity, not a sent message). Any other exception
-is a bug here or in the email package; it becomes MailParseError("unexpected
-<type>: <message>") so that one mail never stops intake. Everything else is
-parsed, however broken: undecodable text gets replacement characters, an
-unreadable part is skipped, and ParsedMail.defects lists the email defect
-class names plus this module's HeaderRepaired, Compat32Fallback(<type>) (the
-policy.default parser raised, compat32 split the mail), UnreadablePart(<type>)
-and NestingTooDeep.
+names (a stray document, an SMTP transcript); none of From, Message-ID,
+Subject and Date (a bare MIME entity, not a sent message). It also does so
+for parts nested so deeply (about 1000 levels) that the email package
+overflows the stack, and, as MailParseError("unexpected <type>: <message>"),
+for any other exception, which would be a bug here or in the email package:
+one mail must never stop intake. If the policy.default parser raises, compat32
+splits the mail instead. Everything else is parsed, however broken:
+undecodable text gets replacement characters, an unreadable part is skipped,
+and ParsedMail.defects lists the email defect class names plus this module's
+HeaderRepaired, Compat32Fallback(<type>), UnreadablePart(<type>) and
+NestingTooDeep (parts below 64 levels are ignored).
+
+ParsedMail.text joins the inline text/plain parts (a multipart without a
+usable boundary counts as one); if they hold nothing, it is the text of the
+HTML parts. ParsedMail.attachments lists every other part with a file name or
+Content-Disposition: attachment; an attached message (message/*) is one
+attachment and is not opened, so its parts are neither body nor attachments.
 
 ParsedMail.auto (RFC 3834 and common practice; the first rule that matches
 wins): "bounce" for a DSN (multipart/report or a message/delivery-status part),
@@ -42,19 +50,32 @@ from email import errors, policy
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from services.intake.charsets import MimeInfo, decode_header, decode_raw_header, decode_text, html_to_text, mime_info
+from services.intake.charsets import (
+    MimeInfo,
+    decode_header,
+    decode_raw_header,
+    decode_text,
+    html_to_text,
+    mime_info,
+)
 
-_SNIFF_BYTES, _MAX_NUL_SHARE, _MAX_DEPTH = 65536, 0.05, 64
+_SNIFF_BYTES, _MAX_NUL_SHARE, _MAX_DEPTH, _OPENING = 65536, 0.05, 64, 500
 _FIELD = re.compile(rb"[!-9;-~]+[ \t]*:")
 _BAD_NAME_CHAR = re.compile(rb"[^!-9;-~]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _ADDRESS = re.compile(r"[^\s<>\"(),;:]+@[^\s<>\"(),;:]+")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+# CJK punctuation, kana, ideographs, hangul and full-width forms.
+_CJK = re.compile(
+    "[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+    "\U00020000-\U0002fa1f]"
+)
 _LATIN = re.compile(r"[A-Za-z]")
+_REPLY_PREFIX = re.compile(r"\s*(re|fwd?|aw|wg|回复|答复|转发)\s*[:：]", re.IGNORECASE)
 _NO = re.compile(r"no\b", re.IGNORECASE)
 _DAEMON = re.compile(r"\s*\"?(mailer[-_ ]?daemon|post_?master)\b(?![.-])", re.IGNORECASE)
 _AUTOREPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoreply-from", "x-mail-autoreply")
+_EXCHANGE_SOURCE = "x-ms-exchange-generated-message-source"
 _OOF_SUBJECT = re.compile(
     r"(automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (the )?office"
     r"( auto ?reply)?|自动回复|自动答复)\s*([:：]|$)",
@@ -143,7 +164,7 @@ def _parse(data: bytes) -> ParsedMail:
         raise MailParseError("no From, Message-ID, Subject or Date header: not a mail message")
     parts = _Parts(defects=defects)
     _walk(msg, parts, 0)
-    hint = next(iter(parts.charsets), None)  # Raw 8-bit headers are most likely in the body's charset.
+    hint = next(iter(parts.charsets), None)  # Raw 8-bit header bytes are likely in this charset.
     subject = " ".join(decode_header(_first(msg, "subject", hint) or "").split())
     sender, name = next(iter(_addresses(_all(msg, "from", hint))), (None, None))
     text = "\n\n".join(t.strip("\n") for t in parts.plain if t.strip()).rstrip()
@@ -184,8 +205,11 @@ def _split(data: bytes) -> tuple[Message, list[str]]:
     """Split data into its MIME tree with policy.default, or with compat32 if that raises."""
     try:
         return email.message_from_bytes(data, policy=policy.default), []
-    except Exception as exc:  # policy.default parses Content-Type while splitting, and that can fail.
-        return email.message_from_bytes(data, policy=policy.compat32), [f"Compat32Fallback({type(exc).__name__})"]
+    except RecursionError as exc:  # The parser recurses once per level of nested parts.
+        raise MailParseError("MIME parts nested too deeply to parse") from exc
+    except Exception as exc:  # policy.default parses Content-Type while splitting; that can fail.
+        msg = email.message_from_bytes(data, policy=policy.compat32)
+        return msg, [f"Compat32Fallback({type(exc).__name__})"]
 
 
 def _colon(lines: list[bytes], index: int) -> int | None:
@@ -195,7 +219,8 @@ def _colon(lines: list[bytes], index: int) -> int | None:
     an invalid name, because only a field is followed by a folded line.
     """
     line, following = lines[index], lines[index + 1] if index + 1 < len(lines) else b""
-    if _FIELD.match(line) or (b":" in line and line[:1] not in b" \t" and following[:1] in (b" ", b"\t")):
+    folded = following[:1] in (b" ", b"\t")
+    if _FIELD.match(line) or (b":" in line and line[:1] not in b" \t" and folded):
         return line.index(b":")
     return None
 
@@ -235,9 +260,8 @@ def _ids(value: str | None) -> list[str]:
     """Return the message ids in a Message-ID, In-Reply-To or References value, unbracketed."""
     if not value or not value.strip():
         return []
-    ids = _MESSAGE_ID.findall(value)
     tokens = [token.strip("<>,;") for token in value.split()]
-    return ids or [token for token in tokens if "@" in token] or [value.strip()]
+    return _MESSAGE_ID.findall(value) or [t for t in tokens if "@" in t] or [value.strip()]
 
 
 def _addresses(values: list[str]) -> list[tuple[str, str | None]]:
@@ -246,7 +270,8 @@ def _addresses(values: list[str]) -> list[tuple[str, str | None]]:
         found = getaddresses(values)
     except RecursionError:  # The stdlib parser recurses once per ":"; thousands overflow it.
         found = []
-    pairs = [(a.strip().lower(), " ".join(decode_header(n).split()) or None) for n, a in found if a.strip()]
+    pairs = [(a.strip().lower(), " ".join(decode_header(n).split()) or None) for n, a in found]
+    pairs = [(address, name) for address, name in pairs if address]
     if pairs or not values:
         return pairs
     return [(address.lower(), None) for address in _ADDRESS.findall(" ".join(values))]
@@ -279,7 +304,7 @@ def _visit(part: Message, parts: _Parts, depth: int) -> None:
     """File one part as container, attachment, HTML or plain text; message/* is not entered."""
     info = _mime(part)
     ctype, body_type = info.content_type, info.content_type in ("text/plain", "text/html")
-    # An inline text part with a file name is still shown as body text by mail clients.
+    # Mail clients show an inline text part as body text even if it has a file name.
     named = info.filename is not None and not (body_type and info.disposition == "inline")
     parts.delivery_status |= ctype == "message/delivery-status"
     if part.is_multipart() and not ctype.startswith("message/"):
@@ -290,26 +315,30 @@ def _visit(part: Message, parts: _Parts, depth: int) -> None:
     elif body_type or (ctype.startswith("multipart/") and not part.is_multipart()):
         if info.charset and info.charset.lower() not in ("us-ascii", "ascii"):
             parts.charsets.append(info.charset)
-        text = _LINE_BREAK.sub("\n", decode_text(part.get_payload(decode=True) or b"", info.charset))
-        (parts.html if ctype == "text/html" else parts.plain).append(text)  # A multipart without a boundary is text.
+        text = decode_text(part.get_payload(decode=True) or b"", info.charset)
+        # A multipart without a usable boundary is kept as plain text.
+        (parts.html if ctype == "text/html" else parts.plain).append(_LINE_BREAK.sub("\n", text))
 
 
 def _mime(part: Message) -> MimeInfo:
     """Return what the part's raw Content-Type and Content-Disposition say."""
-    return mime_info(_first(part, "content-type"), _first(part, "content-disposition"), part.get_default_type())
+    content_type, disposition = _first(part, "content-type"), _first(part, "content-disposition")
+    return mime_info(content_type, disposition, part.get_default_type())
 
 
 def _size(part: Message) -> int:
-    """Return the decoded size of an attached part; a message/* part counts the message it holds."""
+    """Return the decoded size of an attached part; a message/* part counts the message inside."""
     if part.is_multipart():
         return sum(len(child.as_bytes(policy=policy.compat32)) for child in part.get_payload())
     return len(part.get_payload(decode=True) or b"")
 
 
-def _detect_auto(msg: Message, parts: _Parts, sender: str | None, subject: str) -> tuple[str | None, str | None]:
+def _detect_auto(
+    msg: Message, parts: _Parts, sender: str | None, subject: str
+) -> tuple[str | None, str | None]:
     """Return (kind, reason) if a machine sent the mail, else (None, None); see the module doc."""
     report = (_mime(msg).report_type or "").lower()
-    submitted = " ".join((_first(msg, "auto-submitted") or "no").split())
+    submitted = " ".join((_first(msg, "auto-submitted") or "").split()) or "no"
     precedence = (_first(msg, "precedence") or "").strip().lower()
     daemon = _DAEMON.match(sender or "") or _DAEMON.match(_first(msg, "from") or "")
     rules = [
@@ -320,8 +349,8 @@ def _detect_auto(msg: Message, parts: _Parts, sender: str | None, subject: str) 
         (report, "auto_reply", f"multipart/report report-type={report}"),
         (not _NO.match(submitted), "auto_reply", f"Auto-Submitted: {submitted}"),
         (precedence == "auto_reply", "auto_reply", "Precedence: auto_reply"),
-        *((_first(msg, name) is not None, "auto_reply", f"{name} header") for name in _AUTOREPLY_HEADERS),
-        (_first(msg, "x-ms-exchange-generated-message-source"), "auto_reply", "Exchange-generated message"),
+        *((_first(msg, h) is not None, "auto_reply", f"{h} header") for h in _AUTOREPLY_HEADERS),
+        (_first(msg, _EXCHANGE_SOURCE), "auto_reply", f"{_EXCHANGE_SOURCE} header"),
         (_OOF_SUBJECT.match(subject), "auto_reply", f"out-of-office subject {subject[:40]!r}"),
         ((_first(msg, "return-path") or "").replace(" ", "") == "<>", "bounce", "null return path"),
         (precedence == "list", "list", "Precedence: list"),
@@ -333,15 +362,18 @@ def _detect_auto(msg: Message, parts: _Parts, sender: str | None, subject: str) 
 
 
 def _language(subject: str, text: str) -> str:
-    """Return "zh" if Han characters are a meaningful share of what the sender wrote, else "en".
+    """Return "zh" if CJK characters are a meaningful share of what the sender wrote, else "en".
 
-    Quoted lines ("> ...") are left out unless nothing else has letters, so a
-    reply in English to a Chinese mail counts as English. A Han character
-    weighs like five Latin letters (about one English word); "zh" needs 30 %.
+    Only the subject and the opening of the text count, because signatures and
+    bilingual disclaimers come last. Quoted lines ("> ...") and the subject of
+    a reply or forward (usually our own) are left out if anything else is left.
+    A CJK character weighs like five Latin letters (about one English word);
+    "zh" needs a 30 % share.
     """
     own = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
-    for sample in (f"{subject}\n{own}", f"{subject}\n{text}"):
-        han, latin = len(_HAN.findall(sample)) * 5, len(_LATIN.findall(sample))
-        if han or latin:
-            return "zh" if han >= 10 and han >= 0.3 * (han + latin) else "en"
+    own_subject = "" if _REPLY_PREFIX.match(subject) else subject
+    for sample in (f"{own_subject}\n{own[:_OPENING]}", f"{subject}\n{text[:_OPENING]}"):
+        cjk, latin = len(_CJK.findall(sample)) * 5, len(_LATIN.findall(sample))
+        if cjk or latin:
+            return "zh" if cjk >= 10 and cjk >= 0.3 * (cjk + latin) else "en"
     return "en"
