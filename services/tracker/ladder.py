@@ -28,51 +28,43 @@ def record_event(session: Session, clock: Clock, kind: str, now: datetime, actor
                            due_at=clock.due_at, actor=actor, once_key=once))
 
 
-def due_clock_ids(engine, now: datetime, limit: int = 500) -> list[int]:
-    with Session(engine) as s:
-        q = select(Clock.id).where(Clock.next_fire_at <= now).order_by(Clock.next_fire_at).limit(limit)
-        return list(s.exec(q).all())
-
-
 def next_fire_at(engine) -> datetime | None:
     with Session(engine) as s:
         return s.exec(select(func.min(Clock.next_fire_at))).one()
 
 
-def fire_due(engine, now: datetime, ctx: TrackerContext) -> int:
-    """Fire every step due by ``now``; return how many fired here."""
+def fire_due(engine, now: datetime, ctx: TrackerContext, batch: int = 200) -> int:
+    """Fire every step due by ``now``, a batch per transaction; return how many fired here."""
     fired = 0
-    while ids := due_clock_ids(engine, now):
-        progressed = 0
-        for clock_id in ids:
-            result = _fire_one(engine, clock_id, now, ctx)
-            fired += result == "fired"
-            progressed += result != "skipped"
-        if not progressed:
-            break
-    return fired
+    while True:
+        with Session(engine) as s:
+            # The row locks keep a second replica off these clocks (PostgreSQL skips locked rows;
+            # SQLite's immediate transactions serialize writers). The unique once_key is the guarantee.
+            q = (select(Clock).where(Clock.next_fire_at <= now).order_by(Clock.next_fire_at)
+                 .limit(batch).with_for_update(skip_locked=True))
+            due = s.exec(q).all()
+            done = sum(_fire_one(s, clock, now, ctx) for clock in due)
+            s.commit()
+        fired += done
+        if len(due) < batch or done == 0:
+            return fired
 
 
-def _fire_one(engine, clock_id: int, now: datetime, ctx: TrackerContext) -> str:
-    with Session(engine) as s:
-        # The row lock keeps a second replica off this clock while we work (PostgreSQL; SQLite's
-        # immediate transactions already serialize writers). The unique once_key is the guarantee.
-        q = select(Clock).where(Clock.id == clock_id).with_for_update(skip_locked=True)
-        clock = s.exec(q).first()
-        if clock is None or clock.next_fire_at is None or clock.next_fire_at > now or clock.state != "running":
-            return "skipped"
-        level = clock.next_level
-        try:
+def _fire_one(s: Session, clock: Clock, now: datetime, ctx: TrackerContext) -> bool:
+    """Fire the clock's pending step inside a savepoint, so a lost race undoes only this step."""
+    if clock.state != "running" or clock.next_level is None:
+        return False
+    level = clock.next_level
+    try:
+        with s.begin_nested():
             record_event(s, clock, level, now)
             if level == "breach":
                 clock.breached_at = clock.due_at
             escalate(s, s.get(Case, clock.case_id), clock, level, now, ctx)
             clocks.advance(clock, ctx.policy)
             s.add(clock)
-            s.commit()
-        except IntegrityError:
-            # Another replica fired this step first; its mail stands, ours is rolled back.
-            s.rollback()
-            return "lost"
-    log.info("clock.fired", clock=clock_id, level=level)
-    return "fired"
+    except IntegrityError:
+        # Another replica fired this step first; its mail stands, ours is rolled back.
+        return False
+    log.info("clock.fired", clock=clock.id, case=clock.case_id, level=level)
+    return True
