@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -60,7 +61,28 @@ class Supervisor:
                 child.kill()
 
 
+def busy_ports(settings: Settings) -> list[str]:
+    """The port settings whose port is already taken, so `up` can refuse at once and name them."""
+    names = ["INTAKE_HTTP_PORT", "TRACKER_HTTP_PORT"]
+    if settings.sandbox:
+        names += ["SANDBOX_SMTP_PORT", "SANDBOX_IMAP_PORT", "SANDBOX_SINK_PORT"]
+    busy = []
+    for name in names:
+        port = getattr(settings, name.lower())
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((settings.http_host if "HTTP" in name else "127.0.0.1", port))
+            except OSError:
+                busy.append(f"{PREFIX}{name}: port {port} is already in use")
+    return busy
+
+
 def up(settings: Settings) -> int:
+    busy = busy_ports(settings)
+    if busy:
+        print("cannot start:\n  " + "\n  ".join(busy), file=sys.stderr)
+        return 2
     data = settings.data_dir
     data.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
