@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.intake import mailparse
+from services.intake import mailparse, mimeparts
 from services.intake.mailparse import Attachment, MailParseError, ParsedMail, parse_mail
 
 DATA = Path(__file__).parents[1] / "data" / "mail"
@@ -445,7 +445,7 @@ def test_unexpected_exception_is_wrapped(monkeypatch: pytest.MonkeyPatch) -> Non
     def explode(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(mailparse, "_detect_auto", explode)
+    monkeypatch.setattr(mailparse, "detect_auto", explode)
     with pytest.raises(MailParseError) as caught:
         parse_mail(mail("From: a@example.cn", "Subject: s"))
     assert caught.value.reason == "unexpected RuntimeError: boom"
@@ -453,14 +453,14 @@ def test_unexpected_exception_is_wrapped(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_unreadable_part_is_skipped_and_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = mailparse._mime
+    real = mimeparts.part_mime
 
     def failing(part):  # type: ignore[no-untyped-def]
         if part.get_content_type() == "image/png":
             raise LookupError("bad part")
         return real(part)
 
-    monkeypatch.setattr(mailparse, "_mime", failing)
+    monkeypatch.setattr(mimeparts, "part_mime", failing)
     raw = mail("From: a@example.cn", "Subject: s", "Content-Type: multipart/mixed; boundary=B",
                body=b"--B\r\n\r\nkept\r\n--B\r\nContent-Type: image/png\r\n\r\nxx\r\n--B--\r\n")
     parsed = parse_mail(raw)
