@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email.utils import parseaddr
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 metadata = sa.MetaData()
@@ -32,24 +31,47 @@ events = sa.Table(
     sa.Column("project", sa.String(255), nullable=False),
     sa.Column("category", sa.String(64), nullable=False),
     sa.Column("at", sa.DateTime, nullable=False),
-    sa.Index("classifier_count_events_cluster", "project", "category", "at"),
+    sa.Column("distinct_count", sa.Integer, nullable=False),
+    sa.Index("classifier_count_events_cluster", "project", "category", "at", "identity_hash"),
+    sa.Index("classifier_count_events_below", "project", "category", "distinct_count", "at"),
 )
 
 
 @dataclass(frozen=True)
 class CountResult:
-    """How many different complainants the cluster has, and the ids of its other complaints."""
+    """How many different complainants the cluster has, and the earlier complaints to raise.
+
+    earlier_ids lists, when this complaint is the one that brings the cluster to the threshold, the
+    earlier complaints of the window that were recorded while it was below it (so are not raised
+    yet), oldest first; it is empty otherwise (later ones find the earlier ones raised already).
+    """
 
     distinct: int
     earlier_ids: tuple[str, ...]
     window_days: int
 
 
+# Plain SQL, portable between SQLite and PostgreSQL, run on the driver connection (the hot path).
+_CLUSTER = "FROM classifier_count_events WHERE project = :project AND category = :category AND at >= :since AND at <= :at"
+_SQL = {
+    "find": "SELECT seq, project, category, at FROM classifier_count_events WHERE complaint_id = :cid",
+    "recount": f"SELECT COUNT(DISTINCT identity_hash) {_CLUSTER} AND seq <= :seq",
+    "to_raise": f"SELECT complaint_id {_CLUSTER} AND seq < :seq AND distinct_count < :threshold ORDER BY at, seq",
+    "insert": "INSERT INTO classifier_count_events (complaint_id, identity_hash, project, category, at, distinct_count) "
+    f"SELECT :cid, :me, :project, :category, :at, 1 + (SELECT COUNT(DISTINCT identity_hash) {_CLUSTER} AND identity_hash <> :me) "
+    "WHERE 1 = 1 ON CONFLICT (complaint_id) DO NOTHING RETURNING seq, distinct_count",
+    "lock": "SELECT pg_advisory_xact_lock(:key)",
+}
+
+
+_ADDRESS = re.compile(r"([^\s<>\"',;:()]+@[^\s<>\"',;:()]+)")
+
+
 def identity_of(email: str | None, phone: str | None) -> str | None:
     """Return a complainant's normalized identity: the lower-case mail address, else the phone digits."""
-    address = parseaddr(email or "")[1].strip().lower()
-    if "@" in address:
-        return f"mail:{address}"
+    found = _ADDRESS.search(email or "")
+    if found:
+        return f"mail:{found.group(1).lower()}"
     raw = (phone or "").strip()
     digits = re.sub(r"\D", "", raw)
     if digits.startswith("0086"):
@@ -80,55 +102,102 @@ def _utc_naive(at: datetime) -> datetime:
 def make_engine(url: str | None = None) -> sa.Engine:
     """Create an engine for a DB URL; empty or "sqlite://" gives one shared in-memory database."""
     if not url or url in ("sqlite://", "sqlite:///:memory:"):
-        return sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+        return sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}, pool_reset_on_return=None)
     if url.startswith("sqlite"):
-        return sa.create_engine(url, connect_args={"timeout": 30})
+        return sa.create_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+class _Driver:
+    """The store's statements in the driver's parameter style, and how the driver takes and gives times."""
+
+    def __init__(self, dialect) -> None:
+        self.name = dialect.name
+        pyformat = dialect.paramstyle in ("pyformat", "format")
+        sql = dict(_SQL)
+        if self.name == "postgresql":
+            # The insert selects its parameters as values; PostgreSQL drivers that bind on the server need their types.
+            typed = "SELECT CAST(:cid AS VARCHAR), CAST(:me AS VARCHAR), CAST(:project AS VARCHAR), CAST(:category AS VARCHAR), CAST(:at AS TIMESTAMP),"
+            sql["insert"] = sql["insert"].replace("SELECT :cid, :me, :project, :category, :at,", typed)
+        self.sql = {key: re.sub(r"(?<!:):(\w+)", r"%(\1)s", text) if pyformat else text for key, text in sql.items()}
+        self.integrity_error = dialect.dbapi.IntegrityError
+
+    def time_in(self, at: datetime):
+        """Return a naive UTC time as the driver stores it (SQLite: SQLAlchemy's text format)."""
+        return at.isoformat(" ", "microseconds") if self.name == "sqlite" else at
+
+    def time_out(self, value) -> datetime:
+        """Return a stored time as a naive UTC datetime."""
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 class CountStore:
     """The classifier's durable record of countable complaints."""
 
-    def __init__(self, engine: sa.Engine, window_days: int = 30):
+    def __init__(self, engine: sa.Engine, window_days: int = 30, threshold: int = 3):
         self.engine = engine
         self.window_days = window_days
+        self.threshold = threshold
+        self._driver = _Driver(engine.dialect)
+        self._local = threading.local()
         metadata.create_all(engine, checkfirst=True)
+
+    def _connection(self):
+        """Return a driver connection: SQLite keeps one per thread (no pool round trip), others use the pool."""
+        if self._driver.name != "sqlite":
+            return self.engine.raw_connection()
+        raw = getattr(self._local, "raw", None)
+        if raw is None:
+            raw = self.engine.raw_connection()
+            if not isinstance(self.engine.pool, StaticPool):
+                raw.detach()  # The thread keeps this connection; it no longer takes a slot of the pool.
+            self._local.raw = raw
+        return raw
 
     @contextmanager
     def _locked(self, project: str, category: str):
-        """Open a transaction that holds the cluster's lock until it commits."""
-        with self.engine.connect() as conn:
-            dialect = conn.dialect.name
-            if dialect == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            elif dialect == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(project, category)})
-            try:
-                yield conn
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
+        """Open a driver transaction that holds the cluster's lock until it commits; yield a cursor."""
+        raw = self._connection()
+        try:
+            cursor = raw.cursor()
+            if self._driver.name == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")
+            elif self._driver.name == "postgresql":
+                cursor.execute(self._driver.sql["lock"], {"key": _lock_key(project, category)})
+            yield cursor
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            if self._driver.name != "sqlite":
+                raw.close()
 
-    def _insert_or_find(self, conn, complaint_id: str, values: dict) -> sa.Row:
-        """Insert the complaint's row unless its id is already stored; return the stored row."""
-        query = sa.select(events).where(events.c.complaint_id == complaint_id)
-        row = conn.execute(query).first()
-        if row is None:
-            conn.execute(events.insert().values(complaint_id=complaint_id, **values))
-            row = conn.execute(query).first()
-        return row
+    def _one(self, cursor, name: str, params: dict):
+        """Run one statement and return its first row (or None)."""
+        cursor.execute(self._driver.sql[name], params)
+        return cursor.fetchone()
 
-    def _cluster(self, conn, row: sa.Row) -> list[sa.Row]:
-        """Return the rows of row's cluster: same project and category, in the window, recorded no later."""
-        since = row.at - timedelta(days=self.window_days)
-        query = (
-            sa.select(events.c.complaint_id, events.c.identity_hash)
-            .where(events.c.project == row.project, events.c.category == row.category)
-            .where(events.c.at >= since, events.c.at <= row.at, events.c.seq <= row.seq)
-            .order_by(events.c.at, events.c.seq)
-        )
-        return list(conn.execute(query))
+    def _params(self, project: str, category: str, at: datetime, **more) -> dict:
+        """Return the bind parameters that select a cluster: project, category and the window up to at."""
+        since = at - timedelta(days=self.window_days)
+        return {"project": project, "category": category, "since": self._driver.time_in(since), "at": self._driver.time_in(at), **more}
+
+    def _record(self, cursor, complaint_id: str, values: dict) -> CountResult:
+        """Record one complaint (counting its cluster in the same statement) or, when redelivered, count again as then."""
+        params = self._params(values["project"], values["category"], values["at"], me=values["identity_hash"], cid=complaint_id)
+        inserted = self._one(cursor, "insert", params)
+        if inserted is not None:
+            seq, distinct = inserted
+        else:
+            seq, project, category, at = self._one(cursor, "find", {"cid": complaint_id})
+            params = self._params(project, category, self._driver.time_out(at), seq=seq)
+            distinct = self._one(cursor, "recount", params)[0]
+        earlier: tuple[str, ...] = ()
+        if distinct == self.threshold:
+            cursor.execute(self._driver.sql["to_raise"], {**params, "seq": seq, "threshold": self.threshold})
+            earlier = tuple(found for (found,) in cursor.fetchall())
+        return CountResult(distinct, earlier, self.window_days)
 
     def record(self, *, complaint_id: str, identity: str | None, project: str | None, category: str, kind: str, at: datetime) -> CountResult | None:
         """Record a complaint and return its cluster's count (None when it cannot count)."""
@@ -137,16 +206,12 @@ class CountStore:
         values = {"identity_hash": hash_identity(identity), "project": project, "category": category, "at": _utc_naive(at)}
         for attempt in range(2):
             try:
-                with self._locked(project, category) as conn:
-                    row = self._insert_or_find(conn, complaint_id, values)
-                    cluster = self._cluster(conn, row)
-                break
-            except IntegrityError:
+                with self._locked(project, category) as cursor:
+                    return self._record(cursor, complaint_id, values)
+            except self._driver.integrity_error:
                 if attempt:
                     raise
-        distinct = len({member.identity_hash for member in cluster})
-        earlier = tuple(member.complaint_id for member in cluster if member.complaint_id != complaint_id)
-        return CountResult(distinct, earlier, self.window_days)
+        raise AssertionError("unreachable")
 
     def forget_before(self, cutoff: datetime) -> int:
         """Delete rows older than cutoff (they can no longer count); return how many went."""

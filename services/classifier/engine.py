@@ -8,19 +8,19 @@ and the evaluation do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from .counts import CountResult, CountStore, identity_of
 from .matcher import Hit, Matcher, ProjectList
-from .normalize import normalize
 from .people import count_people
-from .quoting import clean_subject, split_new_text
-from .ruleset import CATEGORIES, KINDS, RuleSet, RuleSource
+from .quoting import message_text
+from .ruleset import CATEGORIES, KINDS, RuleSet, RuleSource, Settings
 
-THREAT_WEIGHT = 3.0
 SEVERITY_ORDER = {"general": 0, "important": 1, "major": 2}
 _CLAUSE_BREAKS = frozenset(",.!?;:\n。、")
+_QUOTATION = re.compile(r'“[^”\n]{1,200}”|"[^"\n]{1,200}"|「[^」\n]{1,200}」|『[^』\n]{1,200}』')
 
 
 @dataclass(frozen=True)
@@ -50,28 +50,23 @@ class Labels:
     raise_ids: tuple[str, ...] = ()
 
 
-def message_text(subject: str, body: str) -> tuple[str, bool]:
-    """Return the normalized text to label (subject, then the new text of the body) and whether quotes were dropped."""
-    new_body, dropped = split_new_text(normalize(body))
-    if not new_body:
-        new_body = normalize(body).strip()
-    subject = clean_subject(normalize(subject))
-    return (f"{subject}\n{new_body}" if subject else new_body), dropped
-
-
 def _hit_reason(hit: Hit, text: str, detail: str) -> Reason:
     """Explain one hit: its rule, what it did, the phrase and where."""
     return Reason(hit.term.rule, detail, text[hit.start : hit.end], hit.start, hit.end)
 
 
-def _scores(hits: list[Hit], dimension: str, names: tuple[str, ...], caps: dict[str, float]) -> dict[str, float]:
-    """Sum the weights of the hits per name of one dimension (kind or category), each rule up to its cap."""
+def _supporting(hits: list[Hit], name: str, text: str) -> list[Reason]:
+    """Explain a chosen kind or category by the hits that count for it (the summary gives the other scores)."""
+    return [_hit_reason(hit, text, hit.term.detail) for hit in hits if hit.term.name == name]
+
+
+def _scores(hits: list[Hit], names: tuple[str, ...], caps: dict[str, float]) -> dict[str, float]:
+    """Sum the weights of hits (all of one dimension) per name, each rule up to its cap."""
     per_rule: dict[tuple[str, str], float] = {}
     for hit in hits:
-        target = hit.term.target
-        if target.startswith(dimension):
-            key = (target[len(dimension) + 1 :], hit.term.rule)
-            per_rule[key] = per_rule.get(key, 0.0) + hit.term.weight
+        term = hit.term
+        key = (term.name, term.rule)
+        per_rule[key] = per_rule.get(key, 0.0) + term.weight
     scores = dict.fromkeys(names, 0.0)
     for (name, rule), total in per_rule.items():
         cap = caps.get(rule)
@@ -85,14 +80,14 @@ def _best(scores: dict[str, float]) -> tuple[str, float]:
     return name, scores[name]
 
 
-def _modality(hit: Hit, hits: list[Hit], text: str, rules: RuleSet) -> str | None:
+def _modality(hit: Hit, markers: list[Hit], text: str, settings: Settings) -> str | None:
     """Return "defer" or "negate" when such a marker stands shortly before hit in the same clause."""
     scale = 3 if hit.term.phrase[0].isascii() else 1
-    for marker in hits:
-        if marker.dimension != "modality" or marker.end > hit.start:
+    for marker in markers:
+        if marker.end > hit.start:
             continue
-        effect = marker.term.target.split(":", 1)[1]
-        window = rules.settings.modality_window if effect == "defer" else rules.settings.negation_window
+        effect = marker.term.name
+        window = settings.modality_window if effect == "defer" else settings.negation_window
         gap = text[marker.end : hit.start]
         if len(gap) <= window * scale and not _CLAUSE_BREAKS.intersection(gap):
             return effect
@@ -115,6 +110,8 @@ class _Severity:
     def __init__(self) -> None:
         self.level, self.secondary, self.secondary_score = "general", False, 0.0
         self.warnings: list[str] = []
+        self.escalation = 0.0
+        self.secondary_rules: set[str] = set()
         self.reasons: list[Reason] = []
 
     def raise_to(self, level: str, reason: Reason) -> None:
@@ -123,28 +120,29 @@ class _Severity:
             self.level = level
         self.reasons.append(reason)
 
-    def warn(self, reason: Reason) -> None:
-        """Record a warning (a threat or a mention) that does not change the severity."""
+    def warn(self, reason: Reason, weight: float) -> None:
+        """Record a warning (a threat) that does not change the severity; each rule adds its weight once to complaint."""
         if reason.rule not in self.warnings:
             self.warnings.append(reason.rule)
+            self.escalation += weight
         self.reasons.append(reason)
 
 
-def _read_triggers(hits: list[Hit], text: str, rules: RuleSet, state: _Severity) -> None:
+def _read_triggers(groups: dict[str, list[Hit]], text: str, settings: Settings, state: _Severity) -> None:
     """Apply severity and secondary triggers; a deferred or negated "already happened" is a warning."""
-    for hit in hits:
-        target = hit.term.target
-        if target == "secondary":
-            if hit.term.weight < 0 or _modality(hit, hits, text, rules) != "negate":
-                state.secondary_score += hit.term.weight
-                state.reasons.append(_hit_reason(hit, text, f"secondary evidence {hit.term.weight:+g}"))
-        elif target.startswith("severity:"):
-            effect = target[9:]
-            modality = _modality(hit, hits, text, rules) if effect != "warning" else None
-            if effect == "warning" or modality:
-                state.warn(_hit_reason(hit, text, f"warning ({modality or 'threat'})"))
-            else:
-                state.raise_to(effect, _hit_reason(hit, text, effect))
+    for hit in groups.get("secondary", ()):
+        if hit.term.rule not in state.secondary_rules:
+            state.secondary_rules.add(hit.term.rule)
+            state.secondary_score += hit.term.weight
+            state.reasons.append(_hit_reason(hit, text, f"secondary evidence {hit.term.weight:+g}"))
+    markers = groups.get("modality", [])
+    for hit in groups.get("severity", ()):
+        effect = hit.term.name
+        modality = _modality(hit, markers, text, settings) if effect != "warning" else None
+        if effect == "warning" or modality:
+            state.warn(_hit_reason(hit, text, f"warning ({modality or 'threat'})"), hit.term.weight)
+        else:
+            state.raise_to(effect, _hit_reason(hit, text, effect))
 
 
 def _secondary(rules: RuleSet, state: _Severity) -> None:
@@ -171,22 +169,26 @@ class Classifier:
 
     def __init__(self, rules: RuleSource | RuleSet, projects: ProjectList):
         self._source = rules if isinstance(rules, RuleSource) else None
-        self._matcher = Matcher(rules if isinstance(rules, RuleSet) else rules.current())
         self.projects = projects
+        self._matcher = Matcher(rules if isinstance(rules, RuleSet) else rules.current(), projects)
 
     def matcher(self) -> Matcher:
         """Return the matcher of the current rules, rebuilding it after a reload."""
         if self._source is not None:
             rules = self._source.current()
             if rules is not self._matcher.rules:
-                self._matcher = Matcher(rules)
+                self._matcher = Matcher(rules, self.projects)
         return self._matcher
 
-    def _project(self, text: str, given: str | None) -> tuple[str | None, list[Reason]]:
-        """Return the project: the phone log's field when given, else the first project named in the text."""
+    def _project(self, text: str, given: str | None, whole: str, mentions: list[Hit]) -> tuple[str | None, list[Reason]]:
+        """Return the project: the phone log's field, else the one the new text is about, else one the quoted text names."""
         if given and given.strip():
             return self.projects.resolve(given), [Reason("project.field", "phone log's project field")]
-        found = self.projects.find(text)
+        found = self.projects.find(text, mentions)
+        if found is None and whole != text:
+            found = self.projects.find(whole)
+            if found is not None:
+                return found[0], [Reason("project.quoted", f"{found[0]}, named in the quoted text")]
         if found is None:
             return None, []
         name, hit = found
@@ -198,52 +200,66 @@ class Classifier:
         """Label one message from its text and the phone log's fields (no counts)."""
         matcher = self.matcher()
         rules = matcher.rules
-        text, dropped = message_text(subject, body)
-        hits = matcher.find(text)
-        reasons = [Reason("text.quoted_dropped", "quoted text and signature ignored")] if dropped else []
+        text, dropped, whole = message_text(subject, body)
+        groups = matcher.groups(text)
+        mentions = sorted(groups.pop("project", ()), key=lambda hit: hit.start)
         state = _Severity()
-        _read_triggers(hits, text, rules, state)
-        kind, kind_reasons = _kind(hits, text, rules, state)
-        category, category_reasons = _category(hits, text, rules, category_hint)
+        _read_triggers(groups, text, rules.settings, state)
+        _secondary(rules, state)
+        kind, kind_reasons = _kind(groups.get("kind", []), text, rules, state)
+        category, category_reasons = _category(groups.get("category", []), text, rules, category_hint)
         count, people_reasons = _people(text, people)
-        project_name, project_reasons = self._project(text, project)
+        project_name, project_reasons = self._project(text, project, whole, mentions)
         if kind == "complaint":
             _collective(count, rules, state)
-            severity = state.level
-        else:
-            severity = "general"
+        severity = state.level if kind == "complaint" else "general"
+        reasons = [Reason("text.quoted_dropped", "quoted text and signature ignored")] if dropped else []
         reasons += kind_reasons + category_reasons + state.reasons + people_reasons + project_reasons
         reasons.append(Reason("severity", f"{severity} from the text ({channel})"))
-        return Labels(kind, category, severity, count, project_name, state.secondary and kind == "complaint", tuple(state.warnings), tuple(reasons), rules.version)
+        secondary = state.secondary and kind == "complaint"
+        return Labels(kind, category, severity, count, project_name, secondary, tuple(state.warnings), tuple(reasons), rules.version)
+
+
+def _within(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    """Tell whether a hit overlaps one of the spans (project names, quotations)."""
+    return any(hit.start < end and start < hit.end for start, end in spans)
+
+
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """Return the spans of quoted speech (“…”, "…", 「…」) in a normalized text."""
+    return [match.span() for match in _QUOTATION.finditer(text)]
 
 
 def _kind(hits: list[Hit], text: str, rules: RuleSet, state: _Severity) -> tuple[str, list[Reason]]:
-    """Choose the kind by summed weights; an already-major or secondary text is a complaint."""
-    scores = _scores(hits, "kind", KINDS)
-    reasons = [_hit_reason(hit, text, f"{hit.term.target} {hit.term.weight:+g}") for hit in hits if hit.dimension == "kind"]
-    if state.warnings:
-        scores["complaint"] += THREAT_WEIGHT
-        reasons.append(Reason("kind.threat", f"a threat or escalation adds {THREAT_WEIGHT:g} to complaint"))
+    """Choose the kind by summed weights (quoted speech aside); a major text is a complaint."""
+    quoted = _quotations(text)
+    if quoted:
+        hits = [hit for hit in hits if not _within(hit, quoted)]
+    scores = _scores(hits, KINDS, rules.caps)
+    reasons: list[Reason] = []
+    escalation = state.escalation + (state.secondary_score if state.secondary else 0.0)
+    if escalation:
+        scores["complaint"] += escalation
+        reasons.append(Reason("kind.escalation", f"threats and secondary-complaint evidence add {escalation:g} to complaint"))
     summary = ", ".join(f"{name} {score:g}" for name, score in scores.items())
-    if state.level == "major" or state.secondary:
-        return "complaint", reasons + [Reason("kind.forced", f"severity trigger makes it a complaint ({summary})")]
+    if state.level == "major":
+        return "complaint", _supporting(hits, "complaint", text) + reasons + [Reason("kind.forced", f"an event that already happened makes it a complaint ({summary})")]
     kind, score = _best(scores)
     if score < rules.settings.min_kind_score:
         return rules.settings.default_kind, reasons + [Reason("kind.default", f"no clear kind ({summary})")]
-    return kind, reasons + [Reason("kind.score", summary)]
+    return kind, _supporting(hits, kind, text) + reasons + [Reason("kind.score", summary)]
 
 
 def _category(hits: list[Hit], text: str, rules: RuleSet, hint: str | None) -> tuple[str, list[Reason]]:
     """Choose the category by summed weights; a valid hint from the phone log wins."""
     if hint in CATEGORIES:
         return hint, [Reason("category.hint", f"phone log says {hint}")]
-    scores = _scores(hits, "category", CATEGORIES)
-    reasons = [_hit_reason(hit, text, f"{hit.term.target} {hit.term.weight:+g}") for hit in hits if hit.dimension == "category"]
+    scores = _scores(hits, CATEGORIES, rules.caps)
     summary = ", ".join(f"{name} {score:g}" for name, score in scores.items())
     category, score = _best(scores)
     if score <= 0:
-        return rules.settings.default_category, reasons + [Reason("category.default", f"no category phrase ({summary})")]
-    return category, reasons + [Reason("category.score", summary)]
+        return rules.settings.default_category, [Reason("category.default", f"no category phrase ({summary})")]
+    return category, _supporting(hits, category, text) + [Reason("category.score", summary)]
 
 
 def decide(labels: Labels, count: CountResult | None) -> Labels:

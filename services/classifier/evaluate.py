@@ -9,9 +9,11 @@ recall of major severity, and whether each count-rule sequence came out right.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from .counts import CountStore, make_engine
@@ -40,11 +42,17 @@ def read_messages(path: str) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def run(messages: list[dict], db: str | None = None, rules: str | None = None, projects: str | None = None) -> list[Labels]:
-    """Label messages in order with a fresh classifier and count store."""
+def labelled(messages: Iterable[dict], db: str | None = None, rules: str | None = None, projects: str | None = None) -> Iterator[Labels]:
+    """Label messages in order with a fresh classifier and count store, one at a time."""
     classifier = Classifier(RuleSource(rules), load_projects(projects))
     store = CountStore(make_engine(db))
-    return [classify_one(classifier, store, message) for message in messages]
+    for message in messages:
+        yield classify_one(classifier, store, message)
+
+
+def run(messages: list[dict], db: str | None = None, rules: str | None = None, projects: str | None = None) -> list[Labels]:
+    """Label messages in order with a fresh classifier and count store; return all labels."""
+    return list(labelled(messages, db, rules, projects))
 
 
 def to_record(message: dict, labels: Labels) -> dict:
@@ -59,12 +67,13 @@ def to_record(message: dict, labels: Labels) -> dict:
 def classify_main(argv: list[str]) -> int:
     """complaintdesk classify FILE.jsonl [--out OUT] [--db URL] [--rules FILE] [--projects FILE]"""
     args = _parser("classify", out=True).parse_args(argv)
-    messages = read_messages(args.file)
-    labels = run(messages, args.db, args.rules, args.projects)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
-        for message, label in zip(messages, labels):
-            out.write(json.dumps(to_record(message, label), ensure_ascii=False) + "\n")
+        with open(args.file, encoding="utf-8") as handle:
+            messages = (json.loads(line) for line in handle if line.strip())
+            messages, again = itertools.tee(messages)
+            for message, label in zip(again, labelled(messages, args.db, args.rules, args.projects)):
+                out.write(json.dumps(to_record(message, label), ensure_ascii=False) + "\n")
     finally:
         if out is not sys.stdout:
             out.close()

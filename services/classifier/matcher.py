@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -18,8 +19,7 @@ from .normalize import normalize_phrase
 from .ruleset import DEFAULT_PROJECTS, RuleError, RuleSet, Term, read_toml
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One phrase found in the text: the half-open span [start, end) and the rule it belongs to."""
 
     start: int
@@ -29,46 +29,48 @@ class Hit:
     @property
     def dimension(self) -> str:
         """The family of the hit's target: kind, category, severity, secondary, exclude or modality."""
-        return self.term.target.split(":", 1)[0]
+        return self.term.dimension
+
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'")
 
 
 def _is_word_char(char: str) -> bool:
-    """Tell whether char belongs to a Latin word (ASCII letters and digits)."""
-    return char.isascii() and (char.isalnum() or char == "'")
+    """Tell whether char belongs to a Latin word (ASCII letters, digits, apostrophe)."""
+    return char in _WORD_CHARS
 
 
 def build_automaton(terms) -> ahocorasick.Automaton:
-    """Build an automaton mapping each phrase to the terms that share it."""
+    """Build an automaton mapping each phrase to its length, its word-boundary needs and its terms."""
     by_phrase: dict[str, list[Term]] = {}
     for term in terms:
         by_phrase.setdefault(term.phrase, []).append(term)
     automaton = ahocorasick.Automaton()
     for phrase, shared in by_phrase.items():
-        automaton.add_word(phrase, (len(phrase), tuple(shared)))
+        left, right = _is_word_char(phrase[0]), _is_word_char(phrase[-1])
+        automaton.add_word(phrase, (len(phrase), left, right, tuple(shared)))
     automaton.make_automaton()
     return automaton
 
 
-def _bounded(text: str, start: int, end: int, term: Term) -> bool:
-    """Tell whether a match sits on word boundaries where its phrase starts or ends with a Latin letter."""
-    phrase = term.phrase
-    if _is_word_char(phrase[0]) and start > 0 and _is_word_char(text[start - 1]):
-        return False
-    if term.prefix or not _is_word_char(phrase[-1]):
-        return True
-    return end >= len(text) or not _is_word_char(text[end])
-
-
 def raw_hits(automaton: ahocorasick.Automaton, text: str) -> list[Hit]:
-    """Return every bounded match of every phrase in text."""
-    hits = []
+    """Return every match of every phrase in text that sits on word boundaries where it needs them.
+
+    A phrase that starts (ends) with a Latin letter or digit must not be preceded (followed) by
+    one; a term marked as a prefix (word*) may be followed by more letters.
+    """
+    hits: list[Hit] = []
     if not text or len(automaton) == 0:
         return hits
-    for last, (length, terms) in automaton.iter(text):
+    size, word, append, new = len(text), _WORD_CHARS, hits.append, tuple.__new__
+    for last, (length, left, right, terms) in automaton.iter(text):
         start, end = last - length + 1, last + 1
+        if left and start and text[start - 1] in word:
+            continue
+        if right and end < size and text[end] in word:
+            terms = [term for term in terms if term.prefix]
         for term in terms:
-            if _bounded(text, start, end, term):
-                hits.append(Hit(start, end, term))
+            append(new(Hit, (start, end, term)))
     return hits
 
 
@@ -90,26 +92,47 @@ def _uncontained(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def select(hits: list[Hit]) -> list[Hit]:
-    """Drop hits inside exclusions and hits contained in a longer hit of the same dimension."""
+def group(hits: list[Hit]) -> dict[str, list[Hit]]:
+    """Group hits by dimension, dropping those inside exclusions or inside a longer hit of their dimension."""
     groups: dict[str, list[Hit]] = {}
     for hit in hits:
-        groups.setdefault(hit.dimension, []).append(hit)
-    excluded = groups.pop("exclude", [])
-    kept = []
-    for group in groups.values():
-        for hit in _uncontained(group):
-            if not any(_inside(hit, other) for other in excluded):
-                kept.append(hit)
-    return kept
+        groups.setdefault(hit.term.dimension, []).append(hit)
+    excluded = [(hit.start, hit.end) for hit in groups.pop("exclude", ())]
+    for dimension, members in groups.items():
+        kept = _uncontained(members) if len(members) > 1 else members
+        if excluded:
+            kept = [hit for hit in kept if not _excluded(hit, excluded)]
+        groups[dimension] = kept
+    return groups
+
+
+def _excluded(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    """Tell whether a hit lies inside a strictly longer exclusion span."""
+    start, end = hit.start, hit.end
+    for low, high in spans:
+        if low <= start and end <= high and high - low > end - start:
+            return True
+    return False
+
+
+def select(hits: list[Hit]) -> list[Hit]:
+    """Drop hits inside exclusions and hits contained in a longer hit of the same dimension."""
+    return [hit for members in group(hits).values() for hit in members]
 
 
 class Matcher:
-    """The automaton of one RuleSet; find() returns the selected hits of a text in text order."""
+    """The automaton of one RuleSet: find the selected hits of a text."""
 
-    def __init__(self, rules: RuleSet):
+    def __init__(self, rules: RuleSet, projects: "ProjectList | None" = None):
         self.rules = rules
-        self.automaton = build_automaton(rules.terms)
+        extra = projects.terms if projects is not None else ()
+        # Project names are found in the same pass and hide the rule phrases inside them (Maple *Court*).
+        hide = tuple(Term(term.phrase, "exclude.project_name", "exclude", 1.0) for term in extra)
+        self.automaton = build_automaton(rules.terms + extra + hide)
+
+    def groups(self, text: str) -> dict[str, list[Hit]]:
+        """Return the selected hits of text grouped by dimension (project mentions under "project")."""
+        return group(raw_hits(self.automaton, text))
 
     def find(self, text: str) -> list[Hit]:
         """Return the selected hits of text, ordered by position."""
@@ -133,9 +156,10 @@ class ProjectList:
     def __init__(self, projects: list[Project], version: str = "", source: str = ""):
         self.projects = tuple(projects)
         self.version, self.source = version, source
-        terms = [Term(normalize_phrase(alias), project.name, "project", 1.0) for project in projects for alias in (project.name, *project.aliases)]
-        self._by_alias = {term.phrase: term.rule for term in terms if term.phrase}
-        self._automaton = build_automaton(term for term in terms if term.phrase)
+        names = {normalize_phrase(alias): project.name for project in projects for alias in (project.name, *project.aliases)}
+        self.terms = tuple(Term(phrase, name, "project", 1.0) for phrase, name in names.items() if phrase)
+        self._by_alias = {term.phrase: term.rule for term in self.terms}
+        self._automaton = build_automaton(self.terms)
 
     def resolve(self, value: str | None) -> str | None:
         """Return the project a phone log's project field names (its reported name), or the field itself."""
@@ -157,13 +181,13 @@ class ProjectList:
                 last_end = hit.end
         return kept
 
-    def find(self, text: str) -> tuple[str, Hit | None] | None:
+    def find(self, text: str, mentions: list[Hit] | None = None) -> tuple[str, Hit | None] | None:
         """Return the project a normalized text is about, with its first mention (None for a pattern match).
 
         A project named with an address or ownership (我是X的业主, X 3栋, I live at X, X 3-1704) beats
         one that is only mentioned; otherwise the most mentioned, then the first, wins.
         """
-        mentions = self.mentions(text)
+        mentions = self.mentions(text) if mentions is None else mentions
         if mentions:
             scores: dict[str, float] = {}
             for hit in mentions:

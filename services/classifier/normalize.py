@@ -37,7 +37,8 @@ _PAIRS = (
 )
 
 _TABLE = {ord(_PAIRS[i]): _PAIRS[i + 1] for i in range(0, len(_PAIRS) - 1, 2) if _PAIRS[i] != _PAIRS[i + 1]}
-_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+_TRADITIONAL = re.compile("[" + "".join(sorted(chr(code) for code in _TABLE)) + "]")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]{2,}|[\t\u3000\u00a0]")
 
 
 def to_simplified(text: str) -> str:
@@ -49,9 +50,13 @@ def normalize(text: str) -> str:
     """Return the normalized form of text: NFKC, case-folded, simplified, spaces collapsed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_TABLE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    if _TRADITIONAL.search(text):
+        text = text.translate(_TABLE)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _SPACES.sub(" ", text)
 
 

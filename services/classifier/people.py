@@ -24,15 +24,16 @@ _EN_NUMBERS = {
 _ZH_NUM = r"[0-9]+|[零〇一二两三四五六七八九十百千]+"
 _STAFF = r"保安|员工|客服|工人|工作人员|销售|置业顾问|师傅|维修工|物业人员|经理|律师|记者|保洁|管家|领导|警察|民警"
 _ZH_PATTERN = re.compile(
-    rf"(?P<pre>数|好几|几|上|将近|近|超过|超|逾|多达|大约|约|差不多)?(?P<num>{_ZH_NUM})(?P<suf>多|余|来|几)?"
-    rf"(?:个)?(?P<noun>户业主|位业主|名业主|户人家|户居民|户|位|名|个人|人|家|业主|住户|居民|邻居|家庭)"
+    rf"(?P<num>{_ZH_NUM})(?P<suf>多|余|来|几)?"
+    rf"(?P<noun>(?:户|位|名|家)(?:业主|人家|居民|住户|邻居)?|个(?:人|业主|住户|居民|邻居|家庭)|人)"
     rf"(?!主|口|公司|店|银行|企业|单位|中介|门店|次|间|均|工|长|员|民|型|置|数|{_STAFF})"
 )
+_ZH_PREFIX = re.compile(r"(?:数|好几|几|上|将近|近|超过|超|逾|多达|大约|约|差不多)$")
 _ZH_PAIR = re.compile(r"(?:我们|咱们|他们|她们|我|咱)俩")
 _EN_ONES = "one|two|three|four|five|six|seven|eight|nine"
 _EN_NUM = "|".join(sorted(map(re.escape, _EN_NUMBERS), key=len, reverse=True))
+_EN_MOD = re.compile(r"\b(?:over|more than|at least|about|around|nearly|almost|some|roughly|approximately|up to)\s*$")
 _EN_PATTERN = re.compile(
-    rf"(?P<mod>over|more than|at least|about|around|nearly|almost|some|roughly|approximately|up to)?\s*"
     rf"\b(?P<num>[0-9]+\+?|(?:{_EN_NUM})(?:-(?:{_EN_ONES}))?)\s+"
     r"(?:(?:other|different|affected|angry|concerned|more|separate|individual|unit|home|of the|of our)\s+)?"
     r"(?P<noun>households?|famil(?:y|ies)|residents?|owners?|homeowners?|neighbou?rs?|tenants?|people|persons"
@@ -51,6 +52,9 @@ _EN_NOT_PEOPLE_BEFORE = re.compile(
     r"(?:(?:group|chat|building|block|estate|tower|compound|complex|development)\s+(?:has|have|of|with|contains|holds)?"
     r"|in total|total of|there are|out of|of the|family of)\s*(?:about|around|over|some|nearly)?\s*$"
 )
+# Hearsay: people the writer told or heard from are not complaining together.
+_ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知了?|问了|问过)[^,.!?;:\n。]{0,4}$")
+_EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met)\s*$")
 _EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here)")
 _ZH_RANGE = re.compile(r"([一二三四五六七八九])[一二三四五六七八九](?=[十百千]|$)")
 
@@ -82,11 +86,9 @@ def zh_number(text: str) -> int | None:
     return total + current
 
 
-def _zh_value(match: re.Match) -> int | None:
-    """Return the lower-bound count of a Chinese people phrase, or None when it has no number."""
-    pre, num, suf = match["pre"], match["num"], match["suf"]
-    if num is None:
-        return None
+def _zh_value(match: re.Match, pre: str | None) -> int | None:
+    """Return the lower-bound count of a Chinese people phrase (pre: an approximating prefix like 数, 上)."""
+    num, suf = match["num"], match["suf"]
     value = zh_number(num)
     if value is None:
         return None
@@ -101,12 +103,15 @@ def _zh_mentions(text: str) -> list[PeopleMention]:
     """Find Chinese people counts that are not group sizes, totals, layouts or unit numbers."""
     found = []
     for match in _ZH_PATTERN.finditer(text):
-        value = _zh_value(match)
+        prefix = _ZH_PREFIX.search(text, max(0, match.start() - 3), match.start())
+        value = _zh_value(match, prefix.group(0) if prefix else None)
         if value is None or value < 2:
             continue
-        if _ZH_NOT_PEOPLE_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+        before = (max(0, match.start() - 10), match.start())
+        if _ZH_NOT_PEOPLE_BEFORE.search(text, *before) or _ZH_HEARSAY_BEFORE.search(text, *before):
             continue
-        found.append(PeopleMention(value, match.start(), match.end(), match.group(0)))
+        start = prefix.start() if prefix else match.start()
+        found.append(PeopleMention(value, start, match.end(), text[start : match.end()]))
     for match in _ZH_PAIR.finditer(text):
         found.append(PeopleMention(2, match.start(), match.end(), match.group(0)))
     return found
@@ -129,12 +134,14 @@ def _en_mentions(text: str) -> list[PeopleMention]:
         value = _en_value(match["num"])
         if value is None or value < 2:
             continue
-        start = match.start("num")
-        if not match["mod"] and _EN_NOT_PEOPLE_BEFORE.search(text, max(0, start - 24), start):
+        start = match.start()
+        modifier = _EN_MOD.search(text, max(0, start - 16), start)
+        first = modifier.start() if modifier else start
+        if not modifier and _EN_NOT_PEOPLE_BEFORE.search(text, max(0, start - 24), start):
             continue
-        if _EN_NOT_PEOPLE_AFTER.match(text, match.end()):
+        if _EN_NOT_PEOPLE_AFTER.match(text, match.end()) or _EN_HEARSAY_BEFORE.search(text, max(0, first - 24), first):
             continue
-        found.append(PeopleMention(value, match.start(), match.end(), match.group(0).strip()))
+        found.append(PeopleMention(value, first, match.end(), text[first : match.end()]))
     return found
 
 

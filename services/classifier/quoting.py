@@ -1,6 +1,7 @@
 """Keep only the customer's new text of a mail: drop quoted replies, forwarded blocks and signatures.
 
-The functions work on normalized text (see normalize.py): half-width punctuation, lower case.
+The functions work on normalized text (see normalize.py): half-width punctuation, lower case;
+message_text() normalizes a subject and body and returns the text the classifier labels.
 Everything from the first quote header or signature marker to the end is dropped, and so are the
 lines that start with ``>`` anywhere in the message.
 """
@@ -8,6 +9,8 @@ lines that start with ``>`` anywhere in the message.
 from __future__ import annotations
 
 import re
+
+from .normalize import normalize
 
 # A line that starts a quoted or forwarded block; the rest of the mail is not the customer's new text.
 _BLOCK_START = re.compile(
@@ -34,6 +37,8 @@ _SIGNATURE = re.compile(
     r")\s*$"
 )
 _QUOTED_LINE = re.compile(r"^\s*>")
+# A cheap first look: a body with none of these has nothing to drop.
+_ANY_MARKER = re.compile(r">|--|__|wrote:|写道|from:|发件人|寄件者|sent from|发自|来自|get outlook|begin forwarded|原始邮件|original message|forwarded")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发|回覆)\s*:\s*)+")
 
 
@@ -52,6 +57,8 @@ def _block_start(lines: list[str], i: int) -> bool:
 
 def split_new_text(body: str) -> tuple[str, bool]:
     """Return the new text of a normalized body and whether anything was dropped."""
+    if not _ANY_MARKER.search(body):
+        return body.strip(), False
     lines = body.split("\n")
     kept: list[str] = []
     dropped = False
@@ -75,3 +82,13 @@ def new_text(body: str) -> str:
 def clean_subject(subject: str) -> str:
     """Strip reply and forward prefixes (Re:, Fwd:, 回复:, 转发:) from a normalized subject."""
     return _SUBJECT_PREFIX.sub("", subject).strip()
+
+
+def message_text(subject: str, body: str) -> tuple[str, bool, str]:
+    """Return the text to label (cleaned subject, then the body's new text), whether anything was dropped, and the whole body; all normalized."""
+    whole = normalize(body)
+    new_body, dropped = split_new_text(whole)
+    if not new_body:
+        new_body = whole.strip()
+    subject = clean_subject(normalize(subject))
+    return (f"{subject}\n{new_body}" if subject else new_body), dropped, whole

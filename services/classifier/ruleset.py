@@ -39,6 +39,15 @@ class Term:
     target: str
     weight: float
     prefix: bool = False
+    dimension: str = field(init=False)
+    name: str = field(init=False)
+    detail: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        dimension, _, name = self.target.partition(":")
+        object.__setattr__(self, "dimension", dimension)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "detail", f"{self.target} {self.weight:+g}")
 
 
 @dataclass(frozen=True)
@@ -238,6 +247,8 @@ def _line_of(text: str, needle: str, anchor: str | None = None) -> int | None:
     if anchor and anchor in text:
         start = max(0, text.rfind("[", 0, text.find(anchor)))
     index = text.find(needle, start)
+    if index < 0 and anchor:
+        index = text.find(anchor)
     return None if index < 0 else text.count("\n", 0, index) + 1
 
 
@@ -257,6 +268,16 @@ def read_toml(path: str | os.PathLike) -> tuple[dict, str]:
         raise RuleError(f"{path}: TOML syntax error: {exc}") from None
 
 
+def _no_double_counting(path: str, text: str, terms: tuple[Term, ...]) -> None:
+    """Reject a phrase given twice for the same target by different rules (it would count twice)."""
+    seen: dict[tuple[str, str], str] = {}
+    for term in terms:
+        other = seen.setdefault((term.target, term.phrase), term.rule)
+        if other != term.rule:
+            problem = Problem(f"{term.rule}.phrases", f"phrase {term.phrase!r} is also in rule {other!r} for {term.target}", term.phrase, f'"{term.rule}"')
+            raise _error(path, text, problem)
+
+
 def load_rules(path: str | os.PathLike | None = None) -> RuleSet:
     """Load, validate and expand a rule file (the shipped default when path is empty)."""
     path = str(path or DEFAULT_RULES)
@@ -266,6 +287,7 @@ def load_rules(path: str | os.PathLike | None = None) -> RuleSet:
     except Problem as problem:
         raise _error(path, text, problem) from None
     terms = tuple(term for spec in parsed.term_specs for term in make_terms(*spec))
+    _no_double_counting(path, text, terms)
     settings = Settings(**parsed.settings)
     return RuleSet(parsed.version, path, settings, parsed.category_names, terms, parsed.caps)
 
