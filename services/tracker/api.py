@@ -15,7 +15,9 @@ from sqlmodel import Session, select
 from services.tracker import clocks
 from services.tracker.actions import ActionRefused, apply_action
 from services.tracker.models import Action, Case, CaseMessage, CaseRead, Clock, ClockEvent, IntakeFailure, Outbox
+from shared import subjects
 from shared.auth import Caller, require
+from shared.bus import dead_letter_count
 
 router = APIRouter(prefix="/api/v1")
 handler = require("handler")
@@ -122,6 +124,14 @@ def act(number: str, action: ActionName, body: ActionBody, request: Request,
 @router.get("/intake-failures")
 def intake_failures(session: Session = Depends(_session), caller: Caller = Depends(handler)) -> list[dict]:
     return [f.model_dump() for f in session.exec(select(IntakeFailure).order_by(IntakeFailure.id.desc()).limit(200)).all()]
+
+
+@router.get("/dead-letters")
+async def dead_letters(request: Request, caller: Caller = Depends(handler)) -> dict[str, int]:
+    """How many poison messages each consumer has parked on its dead-letter subject."""
+    js = request.app.state.js
+    names = (subjects.CLASSIFIER_CONSUMER, subjects.TRACKER_CONSUMER, subjects.TRACKER_FAILURES_CONSUMER)
+    return {name: await dead_letter_count(js, name) for name in names}
 
 
 @router.get("/outbox")

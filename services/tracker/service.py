@@ -29,10 +29,10 @@ def create_tables(engine) -> None:
     SQLModel.metadata.create_all(engine, tables=tables)
 
 
-def create_app(settings: Settings, engine, ctx, clock, wakes, sandbox_dir: Path | None = None) -> FastAPI:
+def create_app(settings: Settings, engine, ctx, clock, wakes, sandbox_dir: Path | None = None, js=None) -> FastAPI:
     app = FastAPI(title="ComplaintDesk tracker", version="1", description="Cases, clocks and handler actions.")
     app.state.engine, app.state.ctx, app.state.clock, app.state.wakes = engine, ctx, clock, wakes
-    app.state.tokens = settings.api_tokens
+    app.state.tokens, app.state.js = settings.api_tokens, js
     app.include_router(router)
     if sandbox_dir is not None:
         from services.tracker.sandbox_api import sandbox_router
@@ -73,7 +73,7 @@ async def serve(settings: Settings, stop: asyncio.Event, nats_url: str, clock=No
             # `up` runs the sandbox sink into this folder; its mails are then readable through the API.
             sandbox_dir = settings.data_dir / "sandbox" / "sent"
             sandbox_dir = sandbox_dir if sandbox_dir.exists() else None
-            app = create_app(settings, engine, ctx, clock, (outbox_wake, scheduler_wake), sandbox_dir)
+            app = create_app(settings, engine, ctx, clock, (outbox_wake, scheduler_wake), sandbox_dir, js)
             parts.append(serve_http(app, settings.http_host, settings.tracker_http_port, stop))
         log.info("tracker.started", port=settings.tracker_http_port, database=engine.dialect.name)
         await run_all(stop, *parts)

@@ -9,6 +9,7 @@ import nats
 import pytest
 
 from shared import subjects
+from shared.bus import dead_letter_count
 from tests.conftest import eventually
 from tests.integration.harness import mail, phone_body, send_to_mailbox
 
@@ -168,6 +169,7 @@ async def test_poison_message_is_dead_lettered_and_the_next_one_flows(pipeline):
     await js.publish(subjects.RECEIVED, b'{"schema_version": 99}', headers={"Nats-Msg-Id": "poison-1"})
     r = await p.phone_log(phone_body(), key="after-poison")
     await eventually(lambda: p.cases(source_id=r.json()["source_id"]))
-    from shared.bus import dead_letter_count
     assert await eventually(lambda: dead_letter_count(js, subjects.CLASSIFIER_CONSUMER)) == 1
     await nc.close()
+    counts = (await p.tracker("GET", "/api/v1/dead-letters")).json()
+    assert counts == {"classifier": 1, "tracker": 0, "tracker-intake-failures": 0}
