@@ -78,18 +78,21 @@ def to_message(log: PhoneLog, source_id: str, tz: ZoneInfo) -> ComplaintReceived
         agent=log.agent)
 
 
-@router.post("/phone-logs", status_code=202, response_model=Accepted)
-async def submit_phone_log(log: PhoneLog, request: Request,
-                           idempotency_key: str | None = Header(default=None, max_length=200),
-                           caller: Caller = Depends(require("agent"))) -> Accepted:
-    state = request.app.state
-    key = idempotency_key or uuid.uuid4().hex
+async def accept(state, log: PhoneLog, key: str) -> str:
+    """Publish one phone log under its idempotency key; return its source id (409 on a reused key)."""
     digest = hashlib.sha256(log.model_dump_json().encode()).hexdigest()
     known = await asyncio.to_thread(state.store.phone_key, key)
     if known and known.body_sha256 != digest:
-        raise HTTPException(409, "Idempotency-Key was already used with a different body")
+        raise HTTPException(409, f"Idempotency-Key {key!r} was already used with a different body")
     source_id = known.source_id if known else f"phone:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
     await bus.publish(state.js, subjects.RECEIVED, to_message(log, source_id, state.tz), source_id)
     row = PhoneLogKey(key=key, body_sha256=digest, source_id=source_id, created_at=utcnow())
     await asyncio.to_thread(state.store.remember_phone_key, row)
-    return Accepted(source_id=source_id)
+    return source_id
+
+
+@router.post("/phone-logs", status_code=202, response_model=Accepted)
+async def submit_phone_log(log: PhoneLog, request: Request,
+                           idempotency_key: str | None = Header(default=None, max_length=200),
+                           caller: Caller = Depends(require("agent"))) -> Accepted:
+    return Accepted(source_id=await accept(request.app.state, log, idempotency_key or uuid.uuid4().hex))

@@ -9,6 +9,7 @@ import structlog
 from fastapi import FastAPI
 
 from services.intake.mailbox import ImapConfig, MailboxRunner
+from services.intake.phonebatch import router as batch_router
 from services.intake.phonelogs import router
 from services.intake.store import IntakeStore
 from shared import bus
@@ -34,6 +35,7 @@ def create_app(settings: Settings, store: IntakeStore, js) -> FastAPI:
                   description="Phone-log submissions from the call center.")
     app.state.store, app.state.js, app.state.tokens = store, js, settings.api_tokens
     app.state.tz = ZoneInfo(settings.timezone)
+    app.include_router(batch_router)
     app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

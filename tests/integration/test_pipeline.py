@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import httpx
 import nats
 import pytest
 
@@ -173,3 +174,35 @@ async def test_poison_message_is_dead_lettered_and_the_next_one_flows(pipeline):
     await nc.close()
     counts = (await p.tracker("GET", "/api/v1/dead-letters")).json()
     assert counts == {"classifier": 1, "tracker": 0, "tracker-intake-failures": 0}
+
+
+CSV_HEADER = "caller_name,phone,email,project,unit,channel,call_time,agent,notes,people,category_hint\n"
+
+
+async def test_csv_batch_is_all_or_nothing_and_names_every_bad_cell(pipeline):
+    p = pipeline
+    good = '张女士,13700000001,,枫丹苑,2栋,phone,2026-11-23T09:30:00+08:00,a1,"电梯经常停运",1,\n'
+    bad = '李先生,not-a-phone,x@y,枫丹苑,,fax,2026-11-23T09:40:00+08:00,a1,"停车场收费不合理",0,\n'
+    headers = {"Authorization": "Bearer agent-token-for-tests", "Content-Type": "text/csv"}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{p.settings.intake_http_port}", timeout=30) as c:
+        r = await c.post("/api/v1/phone-logs/batch", content=(CSV_HEADER + good + bad).encode(), headers=headers)
+        assert r.status_code == 422
+        assert {(e["row"], e["field"]) for e in r.json()["detail"]} == {(2, "phone"), (2, "email"), (2, "channel"), (2, "people")}
+        r = await c.post("/api/v1/phone-logs/batch", content=(CSV_HEADER + good + good).encode(),
+                         headers={**headers, "Idempotency-Key": "batch-1"})
+        assert r.status_code == 202 and len(set(r.json()["source_ids"])) == 2
+        again = await c.post("/api/v1/phone-logs/batch", content=(CSV_HEADER + good + good).encode(),
+                             headers={**headers, "Idempotency-Key": "batch-1"})
+        assert again.json() == r.json()
+    await eventually(lambda: len_is(p.cases(), 2))
+    assert len(await p.cases()) == 2
+
+
+async def len_is(coro, n):
+    return len(await coro) == n
+
+
+async def test_openapi_describes_the_phone_log_api(pipeline):
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{pipeline.settings.intake_http_port}") as c:
+        paths = (await c.get("/openapi.json")).json()["paths"]
+    assert {"/api/v1/phone-logs", "/api/v1/phone-logs/batch"} <= set(paths)
