@@ -9,7 +9,7 @@ and not at the first mail. The README's settings table is generated from ``FIELD
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from services.tracker import clocks, mails
+from services.tracker import clocks
 from services.tracker.context import SEVERITY_RANK, TrackerContext
 from services.tracker.ladder import record_event
 from services.tracker.models import Action, Case, CaseMessage, Clock, ThreadId
