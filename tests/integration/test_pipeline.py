@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import httpx
 import nats
-import pytest
 
 from shared import subjects
 from shared.bus import dead_letter_count
