@@ -18,7 +18,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from imapclient import IMAPClient
 
-from shared.natsserver import free_port, wait_for_port
+from shared.natsserver import free_port, stop_process, wait_for_port
 
 
 class PymapServer:
@@ -49,13 +49,7 @@ class PymapServer:
         return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def client(self) -> IMAPClient:
         c = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)

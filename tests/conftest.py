@@ -7,6 +7,7 @@ COMPLAINTDESK_TEST_DATABASE_URL is set (each test then gets a database of its ow
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 import uuid
@@ -54,15 +55,21 @@ def smtp_sink(tmp_path):
     sink.stop()
 
 
-def _pg_database():
+@contextlib.contextmanager
+def fresh_postgres():
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
     import sqlalchemy
 
     name = "cd_" + uuid.uuid4().hex[:12]
     admin = sqlalchemy.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.exec_driver_sql(f"CREATE DATABASE {name}")
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    return url, admin, name
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as c:
+            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -73,22 +80,16 @@ def database_url(request, tmp_path):
         return
     if not PG_URL:
         pytest.skip("COMPLAINTDESK_TEST_DATABASE_URL is not set")
-    url, admin, name = _pg_database()
-    yield url
-    with admin.connect() as c:
-        c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
+    with fresh_postgres() as url:
+        yield url
 
 
 @pytest.fixture
 def postgres_url():
     if not PG_URL:
         pytest.skip("COMPLAINTDESK_TEST_DATABASE_URL is not set")
-    url, admin, name = _pg_database()
-    yield url
-    with admin.connect() as c:
-        c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
+    with fresh_postgres() as url:
+        yield url
 
 
 async def eventually(check, timeout: float = 20.0, interval: float = 0.05):
