@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from services.tracker import clocks, mails
-from services.tracker.cases import log_action, reopen, resume_waiting, running_clocks, start_clock, stop_clocks
+from services.tracker.cases import (next_round, log_action, reopen, resume_waiting, running_clocks, start_clock,
+                                    stop_clocks)
 from services.tracker.context import TrackerContext
 from services.tracker.ladder import record_event
-from services.tracker.models import Action, Case, CaseMessage, Clock
+from services.tracker.models import Action, Case, CaseMessage
 from services.tracker.reports import leadership_update
 
 ACTIVE = ("open", "replied", "planned", "waiting")
@@ -86,12 +87,12 @@ def _reply(session, case, data, now, ctx, actor):
 
 def _plan(session, case, data, now, ctx, actor):
     stop_clocks(session, case, now, ("first_reply", "resolution", "progress"), actor)
-    start_clock(session, case, "progress", now, ctx, round_=_next_round(session, case, "progress"))
+    start_clock(session, case, "progress", now, ctx, round_=next_round(session, case, "progress"))
 
 
 def _progress(session, case, data, now, ctx, actor):
     stop_clocks(session, case, now, ("first_reply", "progress"), actor)
-    start_clock(session, case, "progress", now, ctx, round_=_next_round(session, case, "progress"))
+    start_clock(session, case, "progress", now, ctx, round_=next_round(session, case, "progress"))
 
 
 def _wait(session, case, data, now, ctx, actor):
@@ -127,11 +128,6 @@ def _close(session, case, data, now, ctx, actor):
 
 def _reopen(session, case, data, now, ctx, actor):
     reopen(session, case, now, ctx, actor=actor, why=data.get("text") or "reopened by a handler")
-
-
-def _next_round(session, case, name) -> int:
-    rounds = session.exec(select(Clock.round).where(Clock.case_id == case.id, Clock.name == name)).all()
-    return max(rounds, default=0) + 1
 
 
 EFFECTS = {"assign": _assign, "reply": _reply, "plan": _plan, "progress": _progress, "wait": _wait,

@@ -81,8 +81,7 @@ def open_case(session: Session, event: ComplaintClassified, now: datetime, ctx: 
     for name in ctx.policy.by_kind.get(case.kind, ()):
         start_clock(session, case, name, now, ctx)
     acknowledge(session, case, c, now, ctx)
-    if case.kind == "complaint" and case.severity != "general":
-        report_to_leadership(session, case, now, ctx, why="opened")
+    report(session, case, now, ctx, why="opened")
     return case
 
 
@@ -110,14 +109,14 @@ def reopen(session: Session, case: Case, now: datetime, ctx: TrackerContext, *, 
     if SEVERITY_RANK[case.severity] < SEVERITY_RANK["important"]:
         raise_severity(session, case, "important", now, ctx, why="secondary complaint: " + why)
     else:
-        report_to_leadership(session, case, now, ctx, why="secondary complaint")
+        report(session, case, now, ctx, why="secondary complaint")
 
 
 def raise_severity(session: Session, case: Case, to: str, now: datetime, ctx: TrackerContext, *, why: str, reasons=()) -> None:
     log_action(session, case, "severity_raised", "system", now, **{"from": case.severity, "to": to, "why": why})
     case.severity, case.updated_at = to, now
     case.reasons = list(case.reasons) + list(reasons) + [{"rule": "tracker.raise", "detail": why}]
-    report_to_leadership(session, case, now, ctx, why=why)
+    report(session, case, now, ctx, why=why)
 
 
 def raise_cluster(session: Session, source_ids, count: int, now: datetime, ctx: TrackerContext) -> None:
@@ -130,6 +129,22 @@ def raise_cluster(session: Session, source_ids, count: int, now: datetime, ctx: 
         if case.state not in CLOSED_STATES and case.severity == "general":
             raise_severity(session, case, "important", now, ctx,
                            why=f"count rule: {count} different complainants, same project and category within 30 days")
+
+
+def report(session: Session, case: Case, now: datetime, ctx: TrackerContext, *, why: str) -> None:
+    """Report the case to leadership at once and record the leadership promise as kept."""
+    if case.kind != "complaint" or case.severity == "general":
+        return
+    report_to_leadership(session, case, now, ctx, why=why)
+    clock = start_clock(session, case, f"leadership_{case.severity}", now, ctx,
+                        round_=next_round(session, case, f"leadership_{case.severity}"))
+    clocks.stop(clock, now)
+    record_event(session, clock, "met", now)
+
+
+def next_round(session: Session, case: Case, name: str) -> int:
+    rounds = session.exec(select(Clock.round).where(Clock.case_id == case.id, Clock.name == name)).all()
+    return max(rounds, default=0) + 1
 
 
 def start_clock(session: Session, case: Case, name: str, now: datetime, ctx: TrackerContext, round_: int = 1) -> Clock:

@@ -43,6 +43,11 @@ class Policy:
             "progress": ClockPolicy(timedelta(days=1), working=True, ladder=("warning", "breach")),
             "follow_up": ClockPolicy(timedelta(hours=24), working=False, ladder=("warning", "breach")),
             "evaluation": ClockPolicy(timedelta(days=7), working=True, ladder=("breach",)),
+            # Reporting to leadership (002 §7): major at once, important within one working day.
+            # The tracker reports at once, so these clocks are met when they start; they exist so
+            # that compliance can be computed like any other promise.
+            "leadership_major": ClockPolicy(timedelta(0), working=False, ladder=("breach",)),
+            "leadership_important": ClockPolicy(timedelta(days=1), working=True, ladder=("breach",)),
         }, warning_fraction=s.warning_fraction, leadership_delay=timedelta(hours=s.leadership_escalation_hours))
 
 

@@ -83,5 +83,9 @@ def test_major_is_reported_at_once_and_count_rule_raises_open_cluster(database_u
                         raise_ids=(first.complaint.source_id, second.complaint.source_id)))
     with Session(engine) as s:
         sev = [c.severity for c in s.exec(select(Case).order_by(Case.id)).all()]
+        kept = s.exec(select(Clock.name, Clock.state, Clock.due_at, Clock.stopped_at)
+                      .where(Clock.name.like("leadership%")).order_by(Clock.id)).all()
     assert sev == ["major", "important", "important", "important"]
+    assert [(name, state) for name, state, _, _ in kept] == [("leadership_major", "met")] + [("leadership_important", "met")] * 3
+    assert all(stopped <= due for _, _, due, stopped in kept)
     assert len(outbox(engine, "leadership_report")) == 4
