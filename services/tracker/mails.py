@@ -10,7 +10,7 @@ stable across retries and a receiving server can recognize a repeat.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -55,7 +55,13 @@ def render(template: str, lang: str, **ctx) -> tuple[str, str]:
 
 
 def local_time(when: datetime | None, tz: ZoneInfo) -> str:
-    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M") if when else "-"
+    """A local time for people; a deadline at midnight reads as the end of the day before (24:00)."""
+    if when is None:
+        return "-"
+    local = when.astimezone(tz)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return (local - timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def message_id_for(dedupe_key: str, domain: str) -> str:
