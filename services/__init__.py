@@ -1,0 +1,1 @@
+"""The three ComplaintDesk services, each its own process: intake, classifier and tracker."""

@@ -1,0 +1,1 @@
+"""Intake service: turns service-mailbox mails and phone logs into normalized complaint messages."""
