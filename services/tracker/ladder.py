@@ -33,7 +33,7 @@ def next_fire_at(engine) -> datetime | None:
         return s.exec(select(func.min(Clock.next_fire_at))).one()
 
 
-def fire_due(engine, now: datetime, ctx: TrackerContext, batch: int = 200) -> int:
+def fire_due(engine, now: datetime, ctx: TrackerContext, batch: int = 50) -> int:
     """Fire every step due by ``now``, a batch per transaction; return how many fired here."""
     fired = 0
     while True:
