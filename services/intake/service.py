@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import structlog
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 
 from services.intake.mailbox import ImapConfig, MailboxRunner
 from services.intake.phonebatch import router as batch_router
@@ -37,6 +39,11 @@ def create_app(settings: Settings, store: IntakeStore, js) -> FastAPI:
     app.state.tz = ZoneInfo(settings.timezone)
     app.include_router(batch_router)
     app.include_router(router)
+
+    @app.get("/phone-log", include_in_schema=False)
+    async def phone_log_form() -> FileResponse:
+        """The agents' web form; it posts to the JSON API with the agent's own token."""
+        return FileResponse(Path(__file__).parent / "static" / "phone-log.html")
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:

@@ -209,4 +209,6 @@ async def len_is(coro, n):
 async def test_openapi_describes_the_phone_log_api(pipeline):
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{pipeline.settings.intake_http_port}") as c:
         paths = (await c.get("/openapi.json")).json()["paths"]
+        form = await c.get("/phone-log")
     assert {"/api/v1/phone-logs", "/api/v1/phone-logs/batch"} <= set(paths)
+    assert form.status_code == 200 and "/api/v1/phone-logs" in form.text and "Idempotency-Key" in form.text
