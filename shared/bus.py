@@ -10,6 +10,7 @@ dead-letter subject, kept and countable, so one poison message never blocks the 
 
 from __future__ import annotations
 
+import abc
 import asyncio
 from typing import ClassVar
 
@@ -81,7 +82,7 @@ def backoff_for(attempt: int) -> float:
     return float(steps[min(attempt, len(steps)) - 1])
 
 
-class Runner:
+class Runner(abc.ABC):
     """A durable pull consumer of one subject; subclasses override ``consume`` only."""
 
     subject: ClassVar[str]
@@ -91,8 +92,9 @@ class Runner:
     # Seconds before an unacked message (its consumer crashed) is delivered again; set from settings.
     ack_wait: float = 30.0
 
-    async def consume(self, message: Contract) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def consume(self, message: Contract) -> None:
+        """Do this consumer's work for one message and commit it; raising means "retry later"."""
 
     async def subscribe(self, js):
         config = ConsumerConfig(durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
