@@ -77,8 +77,7 @@ async def publish(js, subject: str, message: Contract, msg_id: str) -> int:
     return ack.seq
 
 
-def backoff_for(attempt: int) -> float:
-    steps = subjects.BACKOFF_SECONDS
+def backoff_for(attempt: int, steps=subjects.BACKOFF_SECONDS) -> float:
     return float(steps[min(attempt, len(steps)) - 1])
 
 
@@ -91,6 +90,8 @@ class Runner(abc.ABC):
     batch: ClassVar[int] = 16
     # Seconds before an unacked message (its consumer crashed) is delivered again; set from settings.
     ack_wait: float = 30.0
+    max_deliver: int = subjects.MAX_DELIVER
+    backoff: tuple[float, ...] = subjects.BACKOFF_SECONDS
 
     @abc.abstractmethod
     async def consume(self, message: Contract) -> None:
@@ -99,7 +100,7 @@ class Runner(abc.ABC):
     async def subscribe(self, js):
         config = ConsumerConfig(durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
                                 deliver_policy=DeliverPolicy.ALL, filter_subject=self.subject,
-                                max_deliver=subjects.MAX_DELIVER, ack_wait=self.ack_wait)
+                                max_deliver=self.max_deliver, ack_wait=self.ack_wait)
         return await js.pull_subscribe(self.subject, durable=self.durable,
                                        stream=subjects.STREAM, config=config)
 
@@ -126,11 +127,12 @@ class Runner(abc.ABC):
         try:
             await self.consume(message)
         except Exception as exc:  # noqa: BLE001 - any failure is retried, then parked
-            if attempt >= subjects.MAX_DELIVER:
+            if attempt >= self.max_deliver:
                 await self.dead_letter(js, msg, f"{type(exc).__name__}: {exc}")
                 return
-            bound.warning("consume.retry", error=f"{type(exc).__name__}: {exc}", delay=backoff_for(attempt))
-            await msg.nak(delay=backoff_for(attempt))
+            delay = backoff_for(attempt, self.backoff)
+            bound.warning("consume.retry", error=f"{type(exc).__name__}: {exc}", delay=delay)
+            await msg.nak(delay=delay)
             return
         await msg.ack()
 
