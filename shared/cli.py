@@ -36,23 +36,24 @@ async def _run_service(name: str, settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("classify", "evaluate"):
+        # The classifier tools parse their own options (and --help).
+        from services.classifier import evaluate
+        return (evaluate.classify_main if argv[0] == "classify" else evaluate.evaluate_main)(argv[1:])
     parser = argparse.ArgumentParser(prog="complaintdesk", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="run the whole system on its embedded defaults (NATS, SQLite, mail sandbox)")
     for name in ("intake", "classifier", "tracker"):
         sub.add_parser(name, help=f"run the {name} service alone")
     sub.add_parser("settings", help="print the table of settings")
-    for name in ("classify", "evaluate"):
-        tool = sub.add_parser(name, help=f"{name} a JSONL file of messages", add_help=False)
-        tool.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("classify", help="label a JSONL file of messages (see: complaintdesk classify --help)")
+    sub.add_parser("evaluate", help="score the labels of a labeled JSONL file (see: complaintdesk evaluate --help)")
     args = parser.parse_args(argv)
 
     if args.command == "settings":
         print(documentation_table())
         return 0
-    if args.command in ("classify", "evaluate"):
-        from services.classifier import evaluate
-        return (evaluate.classify_main if args.command == "classify" else evaluate.evaluate_main)(args.rest)
     try:
         settings = load()
     except ConfigError as exc:
