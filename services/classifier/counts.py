@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
+COUNT_THRESHOLD = 3  # Different complainants in one cluster that make a complaint important (002 §7).
 metadata = sa.MetaData()
 events = sa.Table(
     "classifier_count_events",
@@ -99,12 +100,19 @@ def _utc_naive(at: datetime) -> datetime:
     return at
 
 
+def _wal(dbapi_connection, _record) -> None:
+    """Put a SQLite file in write-ahead-log mode: readers never wait, and replicas still take turns writing."""
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+
 def make_engine(url: str | None = None) -> sa.Engine:
     """Create an engine for a DB URL; empty or "sqlite://" gives one shared in-memory database."""
     if not url or url in ("sqlite://", "sqlite:///:memory:"):
         return sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}, pool_reset_on_return=None)
     if url.startswith("sqlite"):
-        return sa.create_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
+        engine = sa.create_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
+        sa.event.listen(engine, "connect", _wal)
+        return engine
     return sa.create_engine(url, pool_pre_ping=True)
 
 
@@ -134,7 +142,7 @@ class _Driver:
 class CountStore:
     """The classifier's durable record of countable complaints."""
 
-    def __init__(self, engine: sa.Engine, window_days: int = 30, threshold: int = 3):
+    def __init__(self, engine: sa.Engine, window_days: int = 30, threshold: int = COUNT_THRESHOLD):
         self.engine = engine
         self.window_days = window_days
         self.threshold = threshold

@@ -97,6 +97,11 @@ def group(hits: list[Hit]) -> dict[str, list[Hit]]:
     groups: dict[str, list[Hit]] = {}
     for hit in hits:
         groups.setdefault(hit.term.dimension, []).append(hit)
+    return _selected(groups)
+
+
+def _selected(groups: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """Apply exclusions and longest-match within each dimension to hits already grouped."""
     excluded = [(hit.start, hit.end) for hit in groups.pop("exclude", ())]
     for dimension, members in groups.items():
         kept = _uncontained(members) if len(members) > 1 else members
@@ -104,6 +109,26 @@ def group(hits: list[Hit]) -> dict[str, list[Hit]]:
             kept = [hit for hit in kept if not _excluded(hit, excluded)]
         groups[dimension] = kept
     return groups
+
+
+def grouped_hits(automaton: ahocorasick.Automaton, text: str) -> dict[str, list[Hit]]:
+    """Return the bounded matches of text grouped by dimension (raw_hits and group in one pass)."""
+    groups: dict[str, list[Hit]] = {}
+    if not text or len(automaton) == 0:
+        return groups
+    size, word, new = len(text), _WORD_CHARS, tuple.__new__
+    for last, (length, left, right, terms) in automaton.iter(text):
+        start, end = last - length + 1, last + 1
+        if left and start and text[start - 1] in word:
+            continue
+        open_end = right and end < size and text[end] in word
+        for term in terms:
+            if not open_end or term.prefix:
+                members = groups.get(term.dimension)
+                if members is None:
+                    members = groups[term.dimension] = []
+                members.append(new(Hit, (start, end, term)))
+    return _selected(groups)
 
 
 def _excluded(hit: Hit, spans: list[tuple[int, int]]) -> bool:
@@ -132,7 +157,7 @@ class Matcher:
 
     def groups(self, text: str) -> dict[str, list[Hit]]:
         """Return the selected hits of text grouped by dimension (project mentions under "project")."""
-        return group(raw_hits(self.automaton, text))
+        return grouped_hits(self.automaton, text)
 
     def find(self, text: str) -> list[Hit]:
         """Return the selected hits of text, ordered by position."""

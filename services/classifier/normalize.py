@@ -33,8 +33,11 @@ _PAIRS = (
     "將将會会準准備备打打算算考考慮虑還还已已經经再再又又仍仍舊旧復复幾几數数兩两俩俩萬万億亿"
     "鄰邻居居戶户業业主主聯联名名集集體体們们歲岁週周內内與与從从於于當当無无並并讀读該该應应"
     "讚赞謝谢感感獎奖勵励滿满意意錦锦旗旗熱热情情贊赞揚扬稱称優优質质議议見见饋馈淨净盡尽緊紧"
-    "給给裡里餘余爲为櫃柜檢检測测頂顶陽阳雜杂髒脏厲厉嚴严龜龟磚砖鋪铺剝剥鏽锈銹锈鐵铁閥阀東东張张圖图"
+    "給给裡里餘余爲为櫃柜檢检測测頂顶陽阳雜杂髒脏厲厉嚴严龜龟磚砖鋪铺剝剥鏽锈銹锈鐵铁閥阀東东張张圖图結结構构銀银"
 )
+
+# The characters that end a sentence in normalized text (full-width ！？； became half-width).
+SENTENCE_ENDS = ".!?;\n。！？；"
 
 _TABLE = {ord(_PAIRS[i]): _PAIRS[i + 1] for i in range(0, len(_PAIRS) - 1, 2) if _PAIRS[i] != _PAIRS[i + 1]}
 _TRADITIONAL = re.compile("[" + "".join(sorted(chr(code) for code in _TABLE)) + "]")

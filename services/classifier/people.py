@@ -3,7 +3,8 @@
 Only numbers attached to a people noun count (户, 位, 名, 人, 家, 业主, households, residents, of us,
 ...). Numbers that describe something else are skipped by their context: a chat group's size
 (业主群200多人), a building's total (这栋楼共120户, a building of 120 households), layouts
-(一梯两户), ordinals, and numbers followed by a staff noun (两名保安). Approximate numbers count at
+(一梯两户), ordinals, addresses (unit 1107, Tower 2, 1107; a number before a singular noun, as in
+1107 owner), and numbers followed by a staff or hired professional's noun (两名保安, 三位验房师). Approximate numbers count at
 their lower bound: 十几 → 10, 二十多 → 20, 数十 and dozens → 20, a dozen → 12.
 """
 
@@ -22,7 +23,10 @@ _EN_NUMBERS = {
     "a dozen": 12, "dozens of": 20, "several dozen": 20, "a couple of": 2, "hundreds of": 100,
 }
 _ZH_NUM = r"[0-9]+|[零〇一二两三四五六七八九十百千]+"
-_STAFF = r"保安|员工|客服|工人|工作人员|销售|置业顾问|师傅|维修工|物业人员|经理|律师|记者|保洁|管家|领导|警察|民警"
+_STAFF = (
+    r"保安|员工|客服|工人|工作人员|销售|置业顾问|师傅|维修工|物业人员|经理|律师|记者|保洁|管家|领导|警察|民警"
+    r"|验房师|工程师|设计师|监理|技术员|检测员|评估师|中介|装修工"
+)
 _ZH_PATTERN = re.compile(
     rf"(?P<num>{_ZH_NUM})(?P<suf>多|余|来|几)?"
     rf"(?P<noun>(?:户|位|名|家)(?:业主|人家|居民|住户|邻居)?|个(?:人|业主|住户|居民|邻居|家庭)|人)"
@@ -51,7 +55,12 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
 _EN_NOT_PEOPLE_BEFORE = re.compile(
     r"(?:(?:group|chat|building|block|estate|tower|compound|complex|development)\s+(?:has|have|of|with|contains|holds)?"
     r"|in total|total of|there are|out of|of the|family of)\s*(?:about|around|over|some|nearly)?\s*$"
+    r"|(?:\b(?:unit|room|flat|apt|apartment|suite|house|no|number)|#)\.?\s*$"  # an address: unit 1107, room 12, no. 5
 )
+# A flat number after its building (tower 2, 1107): three digits or more right after a building's name.
+_EN_FLAT_AFTER_BUILDING = re.compile(r"(?:tower|block|building|bldg|phase)\s*[0-9a-z]{1,3}\s*[,/-]\s*$")
+# A singular noun after a number is an address or an ordinal, not a count (1107 owner, unit 12 resident).
+_EN_SINGULAR = frozenset(("household", "family", "resident", "owner", "homeowner", "neighbour", "neighbor", "tenant", "buyer", "occupant", "complainant"))
 # Hearsay: people the writer told or heard from are not complaining together.
 _ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知了?|问了|问过)[^,.!?;:\n。]{0,4}$")
 _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met)\s*$")
@@ -132,7 +141,9 @@ def _en_mentions(text: str) -> list[PeopleMention]:
     found = []
     for match in _EN_PATTERN.finditer(text):
         value = _en_value(match["num"])
-        if value is None or value < 2:
+        if value is None or value < 2 or match["noun"] in _EN_SINGULAR:
+            continue
+        if len(match["num"]) >= 3 and _EN_FLAT_AFTER_BUILDING.search(text, max(0, match.start() - 24), match.start()):
             continue
         start = match.start()
         modifier = _EN_MOD.search(text, max(0, start - 16), start)

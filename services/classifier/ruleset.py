@@ -1,10 +1,10 @@
 """Load and validate the classifier's TOML rule file, and keep it current while the service runs.
 
 A rule file is data: kinds, categories, severity triggers, secondary-complaint phrases, exclusions
-and modality markers, each a list of phrases with a rule id and a weight. Loading turns it into an
-immutable RuleSet of expanded, normalized phrases; any mistake is a RuleError that names the key
-path and, where it can be found, the line. RuleSource re-reads the file when it changes and keeps
-the last good rules when a new file is broken.
+and modality markers, each a list of phrases with a rule id and a weight. Loading checks it
+(rulecheck.py) and turns it into an immutable RuleSet of expanded, normalized phrases; any mistake
+is a RuleError that names the key path and, where it can be found, the line. RuleSource re-reads
+the file when it changes and keeps the last good rules when a new file is broken.
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ import os
 import threading
 import time
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalize import normalize_phrase
+from .rulecheck import CATEGORIES, KINDS, Problem, Settings, expand, parse_rules
+
+__all__ = ["CATEGORIES", "KINDS", "RuleError", "RuleSet", "RuleSource", "Settings", "Term", "expand", "load_rules", "make_terms", "read_toml"]
 
 log = logging.getLogger(__name__)
 
@@ -51,20 +54,6 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The numeric and default settings of a rule file."""
-
-    default_kind: str = "complaint"
-    default_category: str = "other"
-    collective_major: int = 10
-    collective_important: int = 3
-    modality_window: int = 8
-    negation_window: int = 3
-    min_kind_score: float = 1.0
-    secondary_threshold: float = 2.0
-
-
-@dataclass(frozen=True)
 class RuleSet:
     """The validated rules: version, category names, settings and every phrase as a Term."""
 
@@ -74,159 +63,9 @@ class RuleSet:
     category_names: dict[str, tuple[str, str]]
     terms: tuple[Term, ...]
     caps: dict[str, float] = field(default_factory=dict)
-
-
-KINDS = ("complaint", "inquiry", "feedback")
-CATEGORIES = ("construction_quality", "sales", "property_management", "customer_service", "other")
-_EFFECTS = {"severity": ("major", "important", "warning"), "modality": ("defer", "negate")}
-_TERM_KEYS = {"id", "phrases", "weight", "cap", "effect", "note"}
-_TOP_KEYS = {"version", "description", "settings", "kinds", "categories", "severity", "secondary", "exclude", "modality"}
-
-
-class Problem(Exception):
-    """A validation problem: the key path, what is wrong, and a text to find its line by."""
-
-    def __init__(self, key: str, message: str, needle: str | None = None, anchor: str | None = None):
-        super().__init__(f"{key}: {message}")
-        self.key, self.message, self.needle, self.anchor = key, message, needle, anchor
-
-
-@dataclass
-class Parsed:
-    """The checked content of a rule file before phrases are expanded."""
-
-    version: str
-    settings: dict
-    category_names: dict[str, tuple[str, str]]
-    term_specs: list[tuple[list[str], str, str, float]]
-    caps: dict[str, float]
-
-
-def _table(value, key: str, needle: str | None = None) -> dict:
-    """Require a TOML table."""
-    if not isinstance(value, dict):
-        raise Problem(key, "must be a table", needle)
-    return value
-
-
-def _no_unknown(table: dict, allowed: set[str], key: str) -> None:
-    """Reject keys the format does not know (usually typos)."""
-    for name in table:
-        if name not in allowed:
-            raise Problem(f"{key}.{name}" if key else name, f"unknown key (allowed: {', '.join(sorted(allowed))})", name)
-
-
-def _term(entry, key: str, target: str, seen: set[str], caps: dict[str, float]) -> tuple[list[str], str, str, float]:
-    """Check one rule entry (id, phrases, weight) and return its term spec."""
-    entry = _table(entry, key)
-    _no_unknown(entry, _TERM_KEYS, key)
-    rule = entry.get("id")
-    if not isinstance(rule, str) or not rule:
-        raise Problem(f"{key}.id", "missing or not a string", None)
-    if rule in seen:
-        raise Problem(f"{key}.id", f"duplicate rule id {rule!r}", f'"{rule}"')
-    seen.add(rule)
-    phrases = entry.get("phrases")
-    if not isinstance(phrases, list) or not phrases:
-        raise Problem(f"{key}.phrases", f"rule {rule!r} needs a non-empty list of phrases", "phrases", f'"{rule}"')
-    for i, phrase in enumerate(phrases):
-        if not isinstance(phrase, str) or not phrase.strip():
-            raise Problem(f"{key}.phrases[{i}]", f"rule {rule!r}: phrase must be a non-empty string", "phrases", f'"{rule}"')
-        try:
-            expand(phrase)
-        except ValueError as exc:
-            raise Problem(f"{key}.phrases[{i}]", f"rule {rule!r}: {exc} in {phrase!r}", phrase) from None
-    weight = entry.get("weight", 1.0)
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight == 0:
-        raise Problem(f"{key}.weight", f"rule {rule!r}: weight must be a non-zero number", "weight", f'"{rule}"')
-    cap = entry.get("cap")
-    if cap is not None:
-        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap <= 0:
-            raise Problem(f"{key}.cap", f"rule {rule!r}: cap must be a positive number", "cap", f'"{rule}"')
-        caps[rule] = float(cap)
-    return phrases, rule, target, float(weight)
-
-
-def _effect(entry, key: str, section: str) -> str:
-    """Check and return the effect of a severity or modality rule."""
-    effect = _table(entry, key).get("effect")
-    if effect not in _EFFECTS[section]:
-        raise Problem(f"{key}.effect", f"must be one of {', '.join(_EFFECTS[section])}", str(effect))
-    return effect
-
-
-def _settings(data) -> dict:
-    """Check the [settings] table against the Settings fields."""
-    table = _table(data.get("settings", {}), "settings", "[settings]")
-    allowed = {item.name for item in fields(Settings)}
-    _no_unknown(table, allowed, "settings")
-    if table.get("default_kind", "complaint") not in KINDS:
-        raise Problem("settings.default_kind", f"must be one of {', '.join(KINDS)}", "default_kind")
-    if table.get("default_category", "other") not in CATEGORIES:
-        raise Problem("settings.default_category", f"must be one of {', '.join(CATEGORIES)}", "default_category")
-    for name in ("collective_major", "collective_important", "modality_window", "negation_window"):
-        value = table.get(name, 1)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise Problem(f"settings.{name}", "must be a positive integer", name)
-    return dict(table)
-
-
-def _grouped(data, section: str, names: tuple[str, ...], seen: set[str], specs: list, caps: dict) -> dict[str, tuple[str, str]]:
-    """Check [kinds.*] or [categories.*]: every known name present, each with zh/en and terms."""
-    table = _table(data.get(section), section, f"[{section}")
-    labels = {}
-    for name in table:
-        if name not in names:
-            raise Problem(f"{section}.{name}", f"unknown name (allowed: {', '.join(names)})", f"{section}.{name}")
-    for name in names:
-        if name not in table:
-            raise Problem(f"{section}.{name}", "missing", f"[{section}")
-    for name, body in table.items():
-        key = f"{section}.{name}"
-        body = _table(body, key, f"[{key}]")
-        _no_unknown(body, {"zh", "en", "terms"}, key)
-        labels[name] = (str(body.get("zh", name)), str(body.get("en", name)))
-        target = f"{section[:-1] if section == 'kinds' else 'category'}:{name}"
-        for i, entry in enumerate(body.get("terms", [])):
-            specs.append(_term(entry, f"{key}.terms[{i}]", target, seen, caps))
-    return labels
-
-
-def parse_rules(data: dict) -> Parsed:
-    """Check a parsed rule file and return its settings, names and term specs."""
-    _no_unknown(data, _TOP_KEYS, "")
-    version = data.get("version")
-    if not isinstance(version, str) or not version.strip():
-        raise Problem("version", "missing or empty (every label reports it)", "version")
-    seen: set[str] = set()
-    specs: list = []
-    caps: dict[str, float] = {}
-    _grouped(data, "kinds", KINDS, seen, specs, caps)
-    names = _grouped(data, "categories", CATEGORIES, seen, specs, caps)
-    for section in ("severity", "secondary", "exclude", "modality"):
-        entries = data.get(section, [])
-        if not isinstance(entries, list):
-            raise Problem(section, "must be an array of tables ([[...]])", section)
-        for i, entry in enumerate(entries):
-            key = f"{section}[{i}]"
-            target = section
-            if section in _EFFECTS:
-                target = f"{section}:{_effect(entry, key, section)}"
-            specs.append(_term(entry, key, target, seen, caps))
-    return Parsed(version.strip(), _settings(data), names, specs, caps)
-
-
-def expand(phrase: str) -> list[str]:
-    """Expand {a,b} alternatives in a phrase into every literal combination."""
-    start = phrase.find("{")
-    if start < 0:
-        return [phrase]
-    end = phrase.find("}", start)
-    if end < 0:
-        raise ValueError("unclosed '{'")
-    head, tail = phrase[:start], phrase[end + 1 :]
-    options = phrase[start + 1 : end].split(",")
-    return [head + option + rest for option in options for rest in expand(tail)]
+    feedback_weights: dict[str, float] = field(default_factory=dict)
+    completes: dict[str, str] = field(default_factory=dict)
+    requires: dict[str, str] = field(default_factory=dict)
 
 
 def make_terms(phrases: list[str], rule: str, target: str, weight: float) -> list[Term]:
@@ -289,7 +128,7 @@ def load_rules(path: str | os.PathLike | None = None) -> RuleSet:
     terms = tuple(term for spec in parsed.term_specs for term in make_terms(*spec))
     _no_double_counting(path, text, terms)
     settings = Settings(**parsed.settings)
-    return RuleSet(parsed.version, path, settings, parsed.category_names, terms, parsed.caps)
+    return RuleSet(parsed.version, path, settings, parsed.category_names, terms, parsed.caps, parsed.feedback_weights, parsed.completes, parsed.requires)
 
 
 class RuleSource:

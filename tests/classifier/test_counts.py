@@ -157,3 +157,23 @@ def test_forget_before(db_url):
     record(store, "a", "mail:a@x", 0)
     record(store, "b", "mail:b@x", 40)
     assert store.forget_before(T0 + timedelta(days=10)) == 1
+
+
+def test_only_the_crossing_complaint_lists_the_earlier_ones(db_url):
+    store = CountStore(make_engine(db_url))
+    record(store, "a", "mail:a@x", 0)
+    record(store, "b", "mail:b@x", 1)
+    assert record(store, "c", "mail:c@x", 2).earlier_ids == ("a", "b")
+    fourth = record(store, "d", "mail:d@x", 3)
+    assert fourth.distinct == 4 and fourth.earlier_ids == ()
+    # Much later the window holds only new complainants; the next crossing names its own earlier ones.
+    record(store, "e", "mail:e@x", 60)
+    record(store, "f", "mail:f@x", 61)
+    assert record(store, "g", "mail:g@x", 62).earlier_ids == ("e", "f")
+
+
+def test_naive_and_aware_times_agree(db_url):
+    store = CountStore(make_engine(db_url))
+    store.record(complaint_id="a", identity="mail:a@x", project="P", category="sales", kind="complaint", at=datetime(2024, 3, 1, 9, 0))
+    aware = datetime(2024, 3, 1, 17, 0, tzinfo=timezone(timedelta(hours=8)))
+    assert store.record(complaint_id="b", identity="mail:b@x", project="P", category="sales", kind="complaint", at=aware).distinct == 2

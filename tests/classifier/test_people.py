@@ -12,12 +12,16 @@ COUNTS = [
     ("twelve households signed", 12), ("a dozen of us", 12), ("dozens of residents", 20),
     ("over 30 residents", 30), ("five of us", 5), ("twenty-five families", 25), ("10+ households", 10),
     ("more than a dozen owners", 12), ("three neighbours and I", 3),
+    ("Block B, 12 households have the same leak", 12), ("Tower 3 - 40 families signed", 40),
 ]
 NOT_PEOPLE = [
     "3栋2单元1502卫生间漏水", "已经漏了十几天", "交了2万元定金", "2024年3月5日", "住在18楼", "业主群200多人都在说",
     "这栋楼共120户", "小区一共有800多户", "一梯两户的户型", "两名保安在打牌", "墙上3处裂缝", "5个问题",
     "1502户主张先生", "我家3个人", "a building of 120 households", "our chat group of 200 people",
     "120 households in total", "unit 1502 on floor 15", "it leaked for 12 days", "we paid 30,000 yuan",
+    "Riverside One, Tower 2, 1107 residents' entrance", "room 1203 owners' parking", "2406 owner here", "flat 12 owners association",
+    "we recorded 27 defects together with a hired inspector", "我和三位验房师一起验房", "请了两名工程师来看",
+    "it's now the 11th and 3 calls later nothing", "I phoned twice more",
 ]
 
 

@@ -36,3 +36,10 @@ def test_only_quote_falls_back_to_whole_body():
 
 def test_subject_prefixes_removed():
     assert clean_subject(normalize("RE: 回复：Fwd: 漏水")) == "漏水"
+
+
+def test_message_text_joins_subject_and_new_body():
+    from services.classifier.quoting import message_text
+
+    text, dropped, whole = message_text("Re: 漏水", "还在漏\n\n> 已处理")
+    assert text == "漏水\n还在漏" and dropped is True and "> 已处理" in whole

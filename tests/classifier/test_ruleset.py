@@ -31,6 +31,27 @@ phrases = ["漏水", "leak*"]
 '''
 
 
+# A "past" severity rule must name the warning rule it completes; a secondary rule may require a context rule.
+_LINKS = """[categories.other]
+
+[[severity]]
+id = "s.threat"
+effect = "warning"
+phrases = ["记者"]
+
+[[severity]]
+id = "s.past"
+effect = "past"
+{completes}
+phrases = ["见报"]
+
+[[secondary]]
+id = "s.closed"
+{requires}
+phrases = ["was closed"]
+"""
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
@@ -67,6 +88,13 @@ def test_phrases_are_normalized_and_prefix_marked(tmp_path):
         (('phrases = ["漏水", "leak*"]', 'phrases = []'), "c.q"),
         (('phrases = ["漏水", "leak*"]', 'phrases = ["漏{水"]'), "unclosed"),
         (('[categories.other]\n', ''), "categories.other: missing"),
+        (('weight = 2', 'weight = 2\ncap = -1'), "kinds.complaint.terms[0].cap"),
+        (('weight = 2', 'weight = 2\nfeedback_weight = "x"'), "kinds.complaint.terms[0].feedback_weight"),
+        (('phrases = ["漏水", "leak*"]', 'phrases = ["漏水", "leak*", "投诉"]\n[[categories.construction_quality.terms]]\nid = "c.q2"\nphrases = ["漏水"]'), "also in rule"),
+        (("[categories.other]\n", _LINKS.format(completes="", requires="")), "severity[1].completes"),
+        (("[categories.other]\n", _LINKS.format(completes='completes = "s.past"', requires="")), "severity[1].completes"),
+        (("[categories.other]\n", _LINKS.format(completes='completes = "s.threat"', requires='requires = "s.threat"')), "secondary[0].requires"),
+        (("[categories.other]\n", _LINKS.format(completes='completes = "s.threat"', requires="") + 'completes = "s.threat"\n'), "secondary[0].completes: unknown key"),
     ],
 )
 def test_validation_errors_name_the_key(tmp_path, change, message):
@@ -107,3 +135,19 @@ def test_broken_file_keeps_old_rules_and_reports(tmp_path):
     write(path, MINIMAL.format(version="v3"))
     assert source.reload() is None and source.error is None
     assert source.current().version == "v3"
+
+
+def test_caps_and_feedback_weights_are_loaded():
+    rules = load_rules()
+    assert rules.caps["kind.inquiry.explicit"] == 6
+    assert rules.feedback_weights["cat.property.team"] > rules.feedback_weights["cat.other.utility"]
+
+
+def test_links_between_rules_are_loaded(tmp_path):
+    text = MINIMAL.format(version="v1").replace("[categories.other]\n", _LINKS.format(completes='completes = "s.threat"', requires='requires = "c.case"') + '\n[[context]]\nid = "c.case"\nphrases = ["ticket"]\n')
+    rules = load_rules(write(tmp_path / "r.toml", text))
+    assert rules.completes == {"s.past": "s.threat"} and rules.requires == {"s.closed": "c.case"}
+    assert {"severity:past", "context"} <= {term.target for term in rules.terms}
+    defaults = load_rules()
+    assert defaults.completes["sev.media.published"] == "sev.media.threat"
+    assert defaults.requires["secondary.closed_case"] == "context.case"

@@ -1,0 +1,213 @@
+"""Check the content of a parsed rule file against the format, and name the key of every mistake.
+
+The format's vocabulary lives here: the kinds, the categories, the settings and their defaults,
+the effects a severity or modality rule may have, and the keys a rule may carry. parse_rules()
+returns the checked content (term specs not yet expanded); a mistake raises a Problem that names
+the key path and a text to find its line by (ruleset.py turns it into a RuleError).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+KINDS = ("complaint", "inquiry", "feedback")
+CATEGORIES = ("construction_quality", "sales", "property_management", "customer_service", "other")
+# A "past" severity rule marks that something already happened (published, aired); it completes the
+# warning rule it names when both stand in one sentence (a reporter ... the story was published).
+_EFFECTS = {"severity": ("major", "important", "warning", "past"), "modality": ("defer", "negate")}
+# A [[context]] rule means nothing alone; a [[secondary]] rule that requires it counts only in a
+# sentence that also holds one of its phrases (a ticket ... was closed).
+_TERM_KEYS = {"id", "phrases", "weight", "cap", "feedback_weight", "effect", "note"}
+_LINK_KEYS = {"severity": {"completes"}, "secondary": {"requires"}}
+_TOP_KEYS = {"version", "description", "settings", "kinds", "categories", "severity", "secondary", "exclude", "modality", "context"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The numeric and default settings of a rule file."""
+
+    default_kind: str = "complaint"
+    default_category: str = "other"
+    collective_major: int = 10
+    collective_important: int = 3
+    modality_window: int = 8
+    negation_window: int = 3
+    completion_window: int = 200
+    min_kind_score: float = 1.0
+    secondary_threshold: float = 2.0
+    rhetorical_evidence: float = 4.0
+
+
+class Problem(Exception):
+    """A validation problem: the key path, what is wrong, and a text to find its line by."""
+
+    def __init__(self, key: str, message: str, needle: str | None = None, anchor: str | None = None):
+        super().__init__(f"{key}: {message}")
+        self.key, self.message, self.needle, self.anchor = key, message, needle, anchor
+
+
+@dataclass
+class Parsed:
+    """The checked content of a rule file before phrases are expanded."""
+
+    version: str
+    settings: dict
+    category_names: dict[str, tuple[str, str]]
+    term_specs: list[tuple[list[str], str, str, float]]
+    caps: dict[str, float]
+    feedback_weights: dict[str, float]
+    completes: dict[str, str]
+    requires: dict[str, str]
+
+
+def expand(phrase: str) -> list[str]:
+    """Expand {a,b} alternatives in a phrase into every literal combination."""
+    start = phrase.find("{")
+    if start < 0:
+        return [phrase]
+    end = phrase.find("}", start)
+    if end < 0:
+        raise ValueError("unclosed '{'")
+    head, tail = phrase[:start], phrase[end + 1 :]
+    options = phrase[start + 1 : end].split(",")
+    return [head + option + rest for option in options for rest in expand(tail)]
+
+
+def _table(value, key: str, needle: str | None = None) -> dict:
+    """Require a TOML table."""
+    if not isinstance(value, dict):
+        raise Problem(key, "must be a table", needle)
+    return value
+
+
+def _no_unknown(table: dict, allowed: set[str], key: str) -> None:
+    """Reject keys the format does not know (usually typos)."""
+    for name in table:
+        if name not in allowed:
+            raise Problem(f"{key}.{name}" if key else name, f"unknown key (allowed: {', '.join(sorted(allowed))})", name)
+
+
+def _number(entry: dict, name: str, key: str, rule: str, caps: dict[str, dict[str, float]]) -> None:
+    """Check an optional positive number (cap, feedback_weight) of a rule and record it."""
+    value = entry.get(name)
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise Problem(f"{key}.{name}", f"rule {rule!r}: {name} must be a positive number", name, f'"{rule}"')
+    caps[name][rule] = float(value)
+
+
+def _term(entry, key: str, target: str, seen: set[str], caps: dict[str, dict[str, float]], links: frozenset = frozenset()) -> tuple[list[str], str, str, float]:
+    """Check one rule entry (id, phrases, weight, and the links its section allows) and return its term spec."""
+    entry = _table(entry, key)
+    _no_unknown(entry, _TERM_KEYS | links, key)
+    rule = entry.get("id")
+    if not isinstance(rule, str) or not rule:
+        raise Problem(f"{key}.id", "missing or not a string", None)
+    if rule in seen:
+        raise Problem(f"{key}.id", f"duplicate rule id {rule!r}", f'"{rule}"')
+    seen.add(rule)
+    phrases = entry.get("phrases")
+    if not isinstance(phrases, list) or not phrases:
+        raise Problem(f"{key}.phrases", f"rule {rule!r} needs a non-empty list of phrases", "phrases", f'"{rule}"')
+    for i, phrase in enumerate(phrases):
+        if not isinstance(phrase, str) or not phrase.strip():
+            raise Problem(f"{key}.phrases[{i}]", f"rule {rule!r}: phrase must be a non-empty string", "phrases", f'"{rule}"')
+        try:
+            expand(phrase)
+        except ValueError as exc:
+            raise Problem(f"{key}.phrases[{i}]", f"rule {rule!r}: {exc} in {phrase!r}", phrase) from None
+    weight = entry.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight == 0:
+        raise Problem(f"{key}.weight", f"rule {rule!r}: weight must be a non-zero number", "weight", f'"{rule}"')
+    for name in ("cap", "feedback_weight"):
+        _number(entry, name, key, rule, caps)
+    return phrases, rule, target, float(weight)
+
+
+def _effect(entry, key: str, section: str) -> str:
+    """Check and return the effect of a severity or modality rule."""
+    effect = _table(entry, key).get("effect")
+    if effect not in _EFFECTS[section]:
+        raise Problem(f"{key}.effect", f"must be one of {', '.join(_EFFECTS[section])}", str(effect))
+    return effect
+
+
+def _links(entries: list, section: str, key: str, needed, targets: set[str], what: str) -> dict[str, str]:
+    """Check the rules of a section that name another rule (completes, requires): where needed or given, one of targets."""
+    links = {}
+    for i, entry in enumerate(entries):
+        rule, other = entry.get("id"), entry.get(key)
+        if other is None and not needed(entry):
+            continue
+        if other not in targets:
+            raise Problem(f"{section}[{i}].{key}", f"rule {rule!r} must name {what}", key, f'"{rule}"')
+        links[rule] = other
+    return links
+
+
+def _settings(data) -> dict:
+    """Check the [settings] table against the Settings fields."""
+    table = _table(data.get("settings", {}), "settings", "[settings]")
+    allowed = {item.name for item in fields(Settings)}
+    _no_unknown(table, allowed, "settings")
+    if table.get("default_kind", "complaint") not in KINDS:
+        raise Problem("settings.default_kind", f"must be one of {', '.join(KINDS)}", "default_kind")
+    if table.get("default_category", "other") not in CATEGORIES:
+        raise Problem("settings.default_category", f"must be one of {', '.join(CATEGORIES)}", "default_category")
+    for name in ("collective_major", "collective_important", "modality_window", "negation_window", "completion_window"):
+        value = table.get(name, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise Problem(f"settings.{name}", "must be a positive integer", name)
+    return dict(table)
+
+
+def _grouped(data, section: str, names: tuple[str, ...], seen: set[str], specs: list, caps: dict) -> dict[str, tuple[str, str]]:
+    """Check [kinds.*] or [categories.*]: every known name present, each with zh/en and terms."""
+    table = _table(data.get(section), section, f"[{section}")
+    labels = {}
+    for name in table:
+        if name not in names:
+            raise Problem(f"{section}.{name}", f"unknown name (allowed: {', '.join(names)})", f"{section}.{name}")
+    for name in names:
+        if name not in table:
+            raise Problem(f"{section}.{name}", "missing", f"[{section}")
+    for name, body in table.items():
+        key = f"{section}.{name}"
+        body = _table(body, key, f"[{key}]")
+        _no_unknown(body, {"zh", "en", "terms"}, key)
+        labels[name] = (str(body.get("zh", name)), str(body.get("en", name)))
+        target = f"{section[:-1] if section == 'kinds' else 'category'}:{name}"
+        for i, entry in enumerate(body.get("terms", [])):
+            specs.append(_term(entry, f"{key}.terms[{i}]", target, seen, caps))
+    return labels
+
+
+def parse_rules(data: dict) -> Parsed:
+    """Check a parsed rule file and return its settings, names and term specs."""
+    _no_unknown(data, _TOP_KEYS, "")
+    version = data.get("version")
+    if not isinstance(version, str) or not version.strip():
+        raise Problem("version", "missing or empty (every label reports it)", "version")
+    seen: set[str] = set()
+    specs: list = []
+    caps: dict[str, dict[str, float]] = {"cap": {}, "feedback_weight": {}}
+    _grouped(data, "kinds", KINDS, seen, specs, caps)
+    names = _grouped(data, "categories", CATEGORIES, seen, specs, caps)
+    ids: dict[str, set[str]] = {"severity:warning": set(), "context": set()}
+    for section in ("severity", "secondary", "exclude", "modality", "context"):
+        entries = data.get(section, [])
+        if not isinstance(entries, list):
+            raise Problem(section, "must be an array of tables ([[...]])", section)
+        for i, entry in enumerate(entries):
+            key = f"{section}[{i}]"
+            target = section
+            if section in _EFFECTS:
+                target = f"{section}:{_effect(entry, key, section)}"
+            specs.append(_term(entry, key, target, seen, caps, frozenset(_LINK_KEYS.get(section, ()))))
+            if target in ids:
+                ids[target].add(specs[-1][1])
+    severity, secondary = data.get("severity", []), data.get("secondary", [])
+    completes = _links(severity, "severity", "completes", lambda entry: entry.get("effect") == "past", ids["severity:warning"], 'a severity rule with effect "warning"')
+    requires = _links(secondary, "secondary", "requires", lambda entry: False, ids["context"], "a [[context]] rule")
+    return Parsed(version.strip(), _settings(data), names, specs, caps["cap"], caps["feedback_weight"], completes, requires)

@@ -1,0 +1,118 @@
+"""Choose a message's kind and category by summing the weights of the rule phrases found in it.
+
+Each rule adds its weight per match, up to its cap; the kind and the category with the highest
+sum win (ties go to the one listed first). Two readings keep the kind honest: words inside quoted
+speech (“…”, "…", '…', 「…」) do not count, since they are what someone else said; and a question
+that accuses (why, who is responsible, 凭什么: a negative inquiry phrase in the sentence) is not a
+request for information when the message carries enough complaint evidence, so that sentence's
+inquiry phrases do not count. Feedback is categorized by its own weights, which favour the team or
+service it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from .labels import Reason, hit_reason
+from .matcher import Hit
+from .normalize import SENTENCE_ENDS
+from .ruleset import CATEGORIES, KINDS, RuleSet
+
+_QUOTATION = re.compile(
+    r'“[^”\n]{1,200}”|"[^"\n]{1,200}"|「[^」\n]{1,200}」|『[^』\n]{1,200}』|‘[^’\n]{1,200}’'
+    r"|(?<![a-z0-9])'[^'\n]{1,200}'(?![a-z0-9])"
+)
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_ENDS)}]")
+
+
+def scores(hits: list[Hit], names: tuple[str, ...], caps: dict[str, float], weights: dict[str, float] | None = None) -> dict[str, float]:
+    """Sum the weights of hits (all of one dimension) per name, each rule up to its cap.
+
+    weights, when given, replaces some rules' weights (their cap becomes twice the new weight).
+    """
+    per_rule: dict[tuple[str, str], float] = {}
+    for hit in hits:
+        term = hit.term
+        key = (term.name, term.rule)
+        weight = weights.get(term.rule, term.weight) if weights else term.weight
+        per_rule[key] = per_rule.get(key, 0.0) + weight
+    totals = dict.fromkeys(names, 0.0)
+    for (name, rule), total in per_rule.items():
+        cap = 2 * weights[rule] if weights and rule in weights else caps.get(rule)
+        totals[name] += min(total, cap) if cap is not None else total
+    return totals
+
+
+def _best(totals: dict[str, float]) -> tuple[str, float]:
+    """Return the highest-scoring name; ties go to the name listed first."""
+    name = max(totals, key=totals.__getitem__)
+    return name, totals[name]
+
+
+def _supporting(hits: list[Hit], name: str, text: str) -> list[Reason]:
+    """Explain a chosen kind or category by the hits that count for it (the summary gives the other scores)."""
+    return [hit_reason(hit, text, hit.term.detail) for hit in hits if hit.term.name == name]
+
+
+def _within(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    """Tell whether a hit overlaps one of the spans (quotations)."""
+    return any(hit.start < end and start < hit.end for start, end in spans)
+
+
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """Return the spans of quoted speech (“…”, "…", '…', 「…」) in a normalized text."""
+    return [match.span() for match in _QUOTATION.finditer(text)]
+
+
+def _without_accusing_questions(hits: list[Hit], text: str) -> list[Hit]:
+    """Drop the inquiry hits of every sentence that holds an accusing question (a negative inquiry phrase)."""
+    accusing = [hit for hit in hits if hit.term.name == "inquiry" and hit.term.weight < 0]
+    if not accusing:
+        return hits
+    ends = [match.start() for match in _SENTENCE_END.finditer(text)]
+    sentences = {bisect_left(ends, hit.start) for hit in accusing}
+    return [hit for hit in hits if hit.term.name != "inquiry" or hit.term.weight < 0 or bisect_left(ends, hit.start) not in sentences]
+
+
+def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, forced: bool) -> tuple[str, list[Reason]]:
+    """Choose the kind by summed weights (quoted speech aside); escalation adds to complaint.
+
+    forced (an event that already happened: a suit filed, a story published) makes it a complaint,
+    unless the message is clearly praise or a suggestion (a news story that praises the staff is not
+    an exposure).
+    """
+    quoted = _quotations(text)
+    if quoted:
+        hits = [hit for hit in hits if not _within(hit, quoted)]
+    totals = scores(hits, KINDS, rules.caps)
+    reasons: list[Reason] = []
+    if totals["complaint"] >= rules.settings.rhetorical_evidence and totals["inquiry"] > 0:
+        kept = _without_accusing_questions(hits, text)
+        if len(kept) < len(hits):
+            hits, totals = kept, scores(kept, KINDS, rules.caps)
+            reasons.append(Reason("kind.rhetorical", "questions that accuse (why, who is responsible) are not inquiries here"))
+    # Praise: feedback wins the phrases of the text by at least twice the complaint's sum.
+    praise = forced and _best(totals)[0] == "feedback" and totals["feedback"] >= max(rules.settings.min_kind_score, 2 * totals["complaint"])
+    if escalation:
+        totals["complaint"] += escalation
+        reasons.append(Reason("kind.escalation", f"threats and secondary-complaint evidence add {escalation:g} to complaint"))
+    summary = ", ".join(f"{name} {score:g}" for name, score in totals.items())
+    if forced and not praise:
+        return "complaint", _supporting(hits, "complaint", text) + reasons + [Reason("kind.forced", f"an event that already happened makes it a complaint ({summary})")]
+    kind, score = _best(totals)
+    if score < rules.settings.min_kind_score:
+        return rules.settings.default_kind, reasons + [Reason("kind.default", f"no clear kind ({summary})")]
+    return kind, _supporting(hits, kind, text) + reasons + [Reason("kind.score", summary)]
+
+
+def choose_category(hits: list[Hit], text: str, rules: RuleSet, hint: str | None, kind: str) -> tuple[str, list[Reason]]:
+    """Choose the category by summed weights (feedback: by its own weights, which favour whom it praises); a valid hint wins."""
+    if hint in CATEGORIES:
+        return hint, [Reason("category.hint", f"phone log says {hint}")]
+    totals = scores(hits, CATEGORIES, rules.caps, rules.feedback_weights if kind == "feedback" else None)
+    summary = ", ".join(f"{name} {score:g}" for name, score in totals.items())
+    category, score = _best(totals)
+    if score <= 0:
+        return rules.settings.default_category, [Reason("category.default", f"no category phrase ({summary})")]
+    return category, _supporting(hits, category, text) + [Reason("category.score", summary)]

@@ -1,0 +1,149 @@
+"""Read the severity of one message from its trigger hits and its number of people (002 §7).
+
+Only what already happened is major or important. A trigger that a "defer" marker (will, if, 准备)
+or a "negate" marker (not, 没) stands shortly before, in the same clause, is a threat: a warning,
+never a severity. A "past" rule (published, aired, 见报) completes the warning rule it names when
+both stand, neither deferred nor denied, in one sentence: "a reporter interviewed me ... the story
+was published yesterday" is media exposure that already happened. Secondary-complaint evidence is
+summed per rule; a rule that requires a context (a case word) counts only in a sentence with one.
+People counts apply the collective thresholds.
+"""
+
+from __future__ import annotations
+
+from .labels import SEVERITY_ORDER, Reason, hit_reason, span_reason
+from .matcher import Hit
+from .normalize import SENTENCE_ENDS
+from .people import count_people
+from .ruleset import RuleSet, Settings
+
+_CLAUSE_BREAKS = frozenset(",.!?;:\n。、")
+_SENTENCE_BREAKS = frozenset(SENTENCE_ENDS)
+
+
+class Severity:
+    """Collects severity, warnings, secondary evidence and reasons while the triggers are read."""
+
+    def __init__(self) -> None:
+        self.level, self.secondary, self.secondary_score = "general", False, 0.0
+        self.warnings: list[str] = []
+        self.escalation = 0.0
+        self.secondary_rules: set[str] = set()
+        self.reasons: list[Reason] = []
+
+    def raise_to(self, level: str, reason: Reason) -> None:
+        """Raise the severity to level (never lower it) and record why."""
+        if SEVERITY_ORDER[level] > SEVERITY_ORDER[self.level]:
+            self.level = level
+        self.reasons.append(reason)
+
+    def warn(self, reason: Reason, weight: float) -> None:
+        """Record a warning (a threat) that does not change the severity; each rule adds its weight once to complaint."""
+        if reason.rule not in self.warnings:
+            self.warnings.append(reason.rule)
+            self.escalation += weight
+        self.reasons.append(reason)
+
+
+def modality(hit: Hit, markers: list[Hit], text: str, settings: Settings) -> str | None:
+    """Return "defer" or "negate" when such a marker stands shortly before hit in the same clause."""
+    scale = 3 if hit.term.phrase[0].isascii() else 1
+    for marker in markers:
+        if marker.end > hit.start:
+            continue
+        effect = marker.term.name
+        window = settings.modality_window if effect == "defer" else settings.negation_window
+        gap = text[marker.end : hit.start]
+        if len(gap) <= window * scale and not _CLAUSE_BREAKS.intersection(gap):
+            return effect
+    return None
+
+
+def _together(one: Hit, other: Hit, text: str, window: int) -> tuple[int, int] | None:
+    """Return the span of two hits when they stand in one sentence, at most window characters long."""
+    start, end = min(one.start, other.start), max(one.end, other.end)
+    if end - start <= window and not _SENTENCE_BREAKS.intersection(text[start:end]):
+        return start, end
+    return None
+
+
+def _read_secondary(groups: dict[str, list[Hit]], text: str, rules: RuleSet, state: Severity) -> None:
+    """Sum the secondary evidence, each rule once; a rule that requires a context counts only beside it."""
+    context, window = groups.get("context", ()), rules.settings.completion_window
+    for hit in groups.get("secondary", ()):
+        rule = hit.term.rule
+        if rule in state.secondary_rules:
+            continue
+        needed = rules.requires.get(rule)
+        if needed and not any(other.term.rule == needed and _together(hit, other, text, window) for other in context):
+            continue
+        state.secondary_rules.add(rule)
+        state.secondary_score += hit.term.weight
+        state.reasons.append(hit_reason(hit, text, f"secondary evidence {hit.term.weight:+g}"))
+
+
+def read_triggers(groups: dict[str, list[Hit]], text: str, rules: RuleSet, state: Severity) -> None:
+    """Apply severity and secondary triggers; a deferred or negated "already happened" is a warning."""
+    _read_secondary(groups, text, rules, state)
+    settings, markers = rules.settings, groups.get("modality", [])
+    threats: list[Hit] = []
+    past: list[Hit] = []
+    for hit in groups.get("severity", ()):
+        effect = hit.term.name
+        mode = modality(hit, markers, text, settings)
+        if effect == "past":
+            if mode is None:
+                past.append(hit)
+        elif effect == "warning" or mode:
+            state.warn(hit_reason(hit, text, f"warning ({'threat' if effect == 'warning' else mode})"), hit.term.weight)
+            if mode is None:
+                threats.append(hit)
+        else:
+            state.raise_to(effect, hit_reason(hit, text, effect))
+    if past and threats:
+        _complete(past, threats, text, rules, state)
+
+
+def _complete(past: list[Hit], threats: list[Hit], text: str, rules: RuleSet, state: Severity) -> None:
+    """Raise to major a threat that a "past" marker of the same sentence shows has already happened."""
+    window = rules.settings.completion_window
+    for marker in past:
+        wanted = rules.completes.get(marker.term.rule)
+        for threat in threats:
+            if threat.term.rule != wanted:
+                continue
+            span = _together(marker, threat, text, window)
+            if span:
+                start, end = span
+                detail = f"major: {text[threat.start:threat.end]!r} already happened ({text[marker.start:marker.end]!r}, same sentence)"
+                state.raise_to("major", span_reason(marker.term.rule, detail, text, start, end))
+                return
+
+
+def mark_secondary(rules: RuleSet, state: Severity) -> None:
+    """Mark a secondary complaint when its evidence reaches the threshold (closed or fixed before, and back or not fixed)."""
+    threshold = rules.settings.secondary_threshold
+    if state.secondary_score >= threshold:
+        state.secondary = True
+        state.raise_to("important", Reason("severity.secondary", f"secondary complaint: evidence {state.secondary_score:g} >= {threshold:g}"))
+
+
+def people_of(text: str, given: int | None) -> tuple[int | None, list[Reason]]:
+    """Return the number of people: the phone log's field when given, else the largest count in the text."""
+    if given is not None:
+        return given, [Reason("people.field", f"phone log says {given} people")]
+    mention = count_people(text)
+    if mention is None:
+        return None, []
+    return mention.value, [Reason("people.text", f"{mention.value} people", mention.phrase, mention.start, mention.end)]
+
+
+def collective(count: int | None, rules: RuleSet, state: Severity) -> None:
+    """Apply the collective-complaint thresholds to the number of people."""
+    if count is None:
+        return
+    settings = rules.settings
+    if count >= settings.collective_major:
+        state.raise_to("major", Reason("severity.collective.major", f"{count} people >= {settings.collective_major}"))
+    elif count >= settings.collective_important:
+        state.raise_to("important", Reason("severity.collective.important", f"{count} people >= {settings.collective_important}"))
