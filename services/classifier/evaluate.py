@@ -14,7 +14,7 @@ import json
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .counts import CountStore, make_engine
 from .engine import Classifier, Labels, classify_one
@@ -58,7 +58,7 @@ def run(messages: list[dict], db: str | None = None, rules: str | None = None, p
 def to_record(message: dict, labels: Labels) -> dict:
     """Return the output line of one message."""
     record = {"id": message.get("id"), "kind": labels.kind, "category": labels.category, "severity": labels.severity}
-    record["reasons"] = [{key: value for key, value in asdict(reason).items() if value is not None} for reason in labels.reasons]
+    record["reasons"] = [reason.as_dict() for reason in labels.reasons]
     record.update(people=labels.people, project=labels.project, secondary=labels.secondary, warnings=list(labels.warnings))
     record.update(raise_ids=list(labels.raise_ids), ruleset_version=labels.ruleset_version)
     return record

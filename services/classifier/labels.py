@@ -23,6 +23,14 @@ class Reason:
     start: int | None = None
     end: int | None = None
 
+    def as_dict(self) -> dict:
+        """The reason as JSON-ready fields, leaving out the empty ones (cheaper than dataclasses.asdict)."""
+        out = {"rule": self.rule, "detail": self.detail}
+        for key, value in (("phrase", self.phrase), ("start", self.start), ("end", self.end)):
+            if value is not None:
+                out[key] = value
+        return out
+
 
 @dataclass(frozen=True)
 class Labels:
