@@ -3,41 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
-import uuid
 from datetime import datetime, timedelta, timezone
 
-import pytest
 import sqlalchemy as sa
 
 from services.classifier.counts import CountStore, events, hash_identity, identity_of, make_engine
 
-PG_URL = os.environ.get("COMPLAINTDESK_TEST_DATABASE_URL", "")
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def pg_url():
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    if not PG_URL:
-        pytest.skip("set COMPLAINTDESK_TEST_DATABASE_URL to test PostgreSQL")
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = "cd_classifier_" + uuid.uuid4().hex[:10]
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    """A DB URL: an SQLite file, and PostgreSQL when configured."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'counts.db'}"
-    return request.getfixturevalue("pg_url")
 
 
 def record(store: CountStore, cid: str, who: str, days: float = 0, project: str = "P", category: str = "construction_quality", kind: str = "complaint"):
@@ -51,31 +24,31 @@ def test_identity_normalization():
     assert identity_of("not an address", "") is None
 
 
-def test_third_different_complainant_counts_and_names_earlier_ones(db_url):
-    store = CountStore(make_engine(db_url))
+def test_third_different_complainant_counts_and_names_earlier_ones(database_url):
+    store = CountStore(make_engine(database_url))
     assert record(store, "a", "mail:a@x").distinct == 1
     assert record(store, "b", "mail:b@x", 3).distinct == 2
     result = record(store, "c", "tel:139", 10)
     assert result.distinct == 3 and result.earlier_ids == ("a", "b") and result.window_days == 30
 
 
-def test_same_person_three_times_does_not_count(db_url):
-    store = CountStore(make_engine(db_url))
+def test_same_person_three_times_does_not_count(database_url):
+    store = CountStore(make_engine(database_url))
     for i in range(3):
         result = record(store, f"a{i}", "mail:a@x", i)
     assert result.distinct == 1 and result.earlier_ids == ()
 
 
-def test_complaints_more_than_30_days_apart_do_not_count(db_url):
-    store = CountStore(make_engine(db_url))
+def test_complaints_more_than_30_days_apart_do_not_count(database_url):
+    store = CountStore(make_engine(database_url))
     record(store, "a", "mail:a@x", 0)
     record(store, "b", "mail:b@x", 20)
     assert record(store, "c", "mail:c@x", 31).distinct == 2
     assert record(store, "d", "mail:d@x", 40).distinct == 3
 
 
-def test_other_projects_categories_and_kinds_do_not_count(db_url):
-    store = CountStore(make_engine(db_url))
+def test_other_projects_categories_and_kinds_do_not_count(database_url):
+    store = CountStore(make_engine(database_url))
     record(store, "a", "mail:a@x")
     record(store, "b", "mail:b@x", project="Q")
     record(store, "c", "mail:c@x", category="sales")
@@ -85,8 +58,8 @@ def test_other_projects_categories_and_kinds_do_not_count(db_url):
     assert store.record(complaint_id="g", identity="mail:g@x", project=None, category="sales", kind="complaint", at=T0) is None
 
 
-def test_redelivery_is_idempotent(db_url):
-    store = CountStore(make_engine(db_url))
+def test_redelivery_is_idempotent(database_url):
+    store = CountStore(make_engine(database_url))
     record(store, "a", "mail:a@x")
     record(store, "b", "mail:b@x")
     first = record(store, "c", "mail:c@x")
@@ -96,12 +69,12 @@ def test_redelivery_is_idempotent(db_url):
         assert conn.execute(sa.select(sa.func.count()).select_from(events)).scalar() == 3
 
 
-def test_counts_survive_a_restart_and_store_only_hashes(db_url):
-    store = CountStore(make_engine(db_url))
+def test_counts_survive_a_restart_and_store_only_hashes(database_url):
+    store = CountStore(make_engine(database_url))
     record(store, "a", "mail:a@x")
     record(store, "b", "tel:13800138000")
     store.engine.dispose()
-    again = CountStore(make_engine(db_url))
+    again = CountStore(make_engine(database_url))
     assert record(again, "c", "mail:c@x").distinct == 3
     with again.engine.connect() as conn:
         stored = [row.identity_hash for row in conn.execute(sa.select(events.c.identity_hash))]
@@ -117,11 +90,11 @@ def _race(url: str, start: threading.Barrier | None, cid: str, who: str, results
     store.engine.dispose()
 
 
-def test_threads_see_the_third_complainant_exactly_once(db_url):
-    CountStore(make_engine(db_url))
+def test_threads_see_the_third_complainant_exactly_once(database_url):
+    CountStore(make_engine(database_url))
     results: list[int] = []
     start = threading.Barrier(8)
-    threads = [threading.Thread(target=_race, args=(db_url, start, f"c{i}", f"mail:{i}@x", results)) for i in range(8)]
+    threads = [threading.Thread(target=_race, args=(database_url, start, f"c{i}", f"mail:{i}@x", results)) for i in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -137,11 +110,11 @@ def _process(url: str, cids: list[str], queue) -> None:
     store.engine.dispose()
 
 
-def test_two_processes_see_the_third_complainant_exactly_once(db_url):
-    CountStore(make_engine(db_url)).engine.dispose()
+def test_two_processes_see_the_third_complainant_exactly_once(database_url):
+    CountStore(make_engine(database_url)).engine.dispose()
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    workers = [context.Process(target=_process, args=(db_url, [f"{side}{i}" for i in range(6)], queue)) for side in "xy"]
+    workers = [context.Process(target=_process, args=(database_url, [f"{side}{i}" for i in range(6)], queue)) for side in "xy"]
     for worker in workers:
         worker.start()
     results = [queue.get(timeout=60) for _ in range(12)]
@@ -152,15 +125,15 @@ def test_two_processes_see_the_third_complainant_exactly_once(db_url):
     assert results.count(3) == 1
 
 
-def test_forget_before(db_url):
-    store = CountStore(make_engine(db_url))
+def test_forget_before(database_url):
+    store = CountStore(make_engine(database_url))
     record(store, "a", "mail:a@x", 0)
     record(store, "b", "mail:b@x", 40)
     assert store.forget_before(T0 + timedelta(days=10)) == 1
 
 
-def test_only_the_crossing_complaint_lists_the_earlier_ones(db_url):
-    store = CountStore(make_engine(db_url))
+def test_only_the_crossing_complaint_lists_the_earlier_ones(database_url):
+    store = CountStore(make_engine(database_url))
     record(store, "a", "mail:a@x", 0)
     record(store, "b", "mail:b@x", 1)
     assert record(store, "c", "mail:c@x", 2).earlier_ids == ("a", "b")
@@ -172,8 +145,8 @@ def test_only_the_crossing_complaint_lists_the_earlier_ones(db_url):
     assert record(store, "g", "mail:g@x", 62).earlier_ids == ("e", "f")
 
 
-def test_naive_and_aware_times_agree(db_url):
-    store = CountStore(make_engine(db_url))
+def test_naive_and_aware_times_agree(database_url):
+    store = CountStore(make_engine(database_url))
     store.record(complaint_id="a", identity="mail:a@x", project="P", category="sales", kind="complaint", at=datetime(2024, 3, 1, 9, 0))
     aware = datetime(2024, 3, 1, 17, 0, tzinfo=timezone(timedelta(hours=8)))
     assert store.record(complaint_id="b", identity="mail:b@x", project="P", category="sales", kind="complaint", at=aware).distinct == 2
