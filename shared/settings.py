@@ -86,7 +86,7 @@ FIELDS: tuple[Field, ...] = (
     Field("IMAP_MAILBOX", "INBOX", _str, "Folder intake reads."),
     Field("IMAP_PROCESSED_FOLDER", "Processed", _str, "Folder a mail is moved to once JetStream has acknowledged it."),
     Field("IMAP_FAILED_FOLDER", "Failed", _str, "Folder an unparsable mail is moved to (kept and reported)."),
-    Field("IMAP_POLL_SECONDS", "20", _float, "Polling interval when the server lacks IDLE."),
+    Field("IMAP_POLL_SECONDS", "20", _float, "Polling interval without IDLE; with IDLE, the longest wait before a safety catch-up pass."),
     Field("IMAP_IDLE_SECONDS", "540", _float, "How long one IDLE lasts before it is renewed (well inside 29 minutes)."),
     Field("SMTP_HOST", "", _str, "Outgoing SMTP host. Empty with no IMAP_HOST: the sandbox sink."),
     Field("SMTP_PORT", "25", _int, "Outgoing SMTP port."),

@@ -4,9 +4,10 @@ The order of side effects is the durability contract: fetch with ``BODY.PEEK[]``
 unseen), publish and wait for the PubAck, then move the mail to the processed folder, then advance
 the checkpoint. A crash between any two steps re-reads the mail and re-publishes it under the same
 ``Nats-Msg-Id``, which JetStream drops. A mail that cannot be parsed is reported and moved to the
-failed folder, so it is kept and never blocks the next one. IDLE is used when the server offers it
-(renewed every ``IMAP_IDLE_SECONDS``), polling otherwise; any drop reconnects with back-off and the
-catch-up pass then takes whatever arrived meanwhile.
+failed folder, so it is kept and never blocks the next one. IDLE is used when the server offers it,
+polling otherwise. An IDLE lasts at most ``IMAP_POLL_SECONDS`` (and never beyond
+``IMAP_IDLE_SECONDS``) before a catch-up pass, a safety net for a notice the server missed. Any
+drop reconnects with back-off, and the catch-up pass then takes whatever arrived meanwhile.
 """
 
 from __future__ import annotations
@@ -100,7 +101,9 @@ class MailboxRunner:
         """Wait in IDLE until the server reports a change, the renewal time passes, or we stop."""
         try:
             client.idle()
-            deadline = time.monotonic() + self.config.idle_seconds
+            # The IDLE also ends after one polling interval, so a catch-up pass runs even when the
+            # server missed a notice (seen with a mail appended between our SEARCH and IDLE).
+            deadline = time.monotonic() + min(self.config.idle_seconds, self.config.poll_seconds)
             while time.monotonic() < deadline and not stop.is_set():
                 if client.idle_check(timeout=1):
                     break
