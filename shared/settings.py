@@ -93,6 +93,7 @@ FIELDS: tuple[Field, ...] = (
     Field("SMTP_STARTTLS", "false", _bool, "Issue STARTTLS before sending."),
     Field("SMTP_USER", "", _str, "SMTP login (empty: no AUTH)."),
     Field("SMTP_PASSWORD", "", _str, "SMTP password."),
+    Field("OUTBOX_CLAIM_SECONDS", "120", _float, "How long a sender owns an outbox row it is sending before another may retry it (after a crash)."),
     Field("MAIL_FROM", "service@complaintdesk.local", _str, "Address our mails come from (the service mailbox)."),
     Field("LEADERSHIP_EMAILS", "leadership@complaintdesk.local", _list, "Comma-separated leadership addresses for escalations and reports."),
     Field("LEAD_EMAILS", "lead@complaintdesk.local", _list, "Comma-separated handlers' lead addresses for first-level escalations."),

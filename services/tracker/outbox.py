@@ -26,7 +26,6 @@ from services.tracker.models import Outbox
 
 log = structlog.get_logger()
 MAX_ATTEMPTS = 12
-CLAIM = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,9 @@ class SmtpConfig:
     user: str = ""
     password: str = ""
     mail_from: str = "service@complaintdesk.local"
+    # How long a sender owns a row it is sending; after that another sender (or this one after a
+    # restart) may take it. It must outlast one SMTP conversation (30 s timeout).
+    claim_seconds: float = 120.0
 
 
 def build_message(row: Outbox, mail_from: str) -> EmailMessage:
@@ -102,7 +104,7 @@ class OutboxSender:
         with Session(self.engine) as s:
             result = s.exec(update(Outbox).where(
                 Outbox.id == row_id, Outbox.sent_at.is_(None),
-                or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now)).values(claimed_until=now + CLAIM))
+                or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now)).values(claimed_until=now + timedelta(seconds=self.config.claim_seconds)))
             s.commit()
             return result.rowcount == 1
 

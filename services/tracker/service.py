@@ -50,7 +50,8 @@ def smtp_config(settings: Settings) -> SmtpConfig:
     host = settings.smtp_host or "127.0.0.1"
     port = settings.smtp_port if settings.smtp_host else settings.sandbox_sink_port
     return SmtpConfig(host=host, port=port, starttls=settings.smtp_starttls, user=settings.smtp_user,
-                      password=settings.smtp_password, mail_from=settings.mail_from)
+                      password=settings.smtp_password, mail_from=settings.mail_from,
+                      claim_seconds=settings.outbox_claim_seconds)
 
 
 async def serve(settings: Settings, stop: asyncio.Event, nats_url: str, clock=None, http: bool = True) -> None:
