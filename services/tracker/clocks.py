@@ -55,6 +55,12 @@ def _add(cal, working: bool, start: datetime, amount: timedelta) -> datetime:
     return cal.add_working_time(start, amount) if working else start + amount
 
 
+def deadline(name: str, start: datetime, policy: Policy, cal) -> datetime:
+    """When clock ``name`` started at ``start`` falls due (what the acknowledgement promises)."""
+    p = policy.clocks[name]
+    return _add(cal, p.working, start, p.target)
+
+
 def _measure(cal, working: bool, a: datetime, b: datetime) -> timedelta:
     if b <= a:
         return timedelta(0)
@@ -65,7 +71,7 @@ def start(case_id: int, name: str, now: datetime, policy: Policy, cal, round_: i
     p = policy.clocks[name]
     clock = Clock(case_id=case_id, name=name, round=round_, working=p.working,
                   target_seconds=p.target.total_seconds(), started_at=now,
-                  due_at=_add(cal, p.working, now, p.target),
+                  due_at=deadline(name, now, policy, cal),
                   warn_at=_add(cal, p.working, now, p.target * policy.warning_fraction))
     clock.next_level = p.ladder[0] if p.ladder else None
     schedule(clock, policy)

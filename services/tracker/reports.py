@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from services.tracker import mails
+from services.tracker import clocks, mails
 from services.tracker.context import TrackerContext
 from services.tracker.models import Case, CaseMessage, Clock
 from shared.contracts import ComplaintReceived
@@ -28,9 +28,7 @@ def acknowledge(session: Session, case: Case, c: ComplaintReceived, now: datetim
     due = {"first_reply": None, "resolution": None}
     for name in due:
         if name in ctx.policy.by_kind.get(case.kind, ()):
-            p = ctx.policy.clocks[name]
-            end = ctx.calendar.add_working_time(now, p.target) if p.working else now + p.target
-            due[name] = mails.local_time(end, ctx.tz)
+            due[name] = mails.local_time(clocks.deadline(name, now, ctx.policy, ctx.calendar), ctx.tz)
     subject, body = mails.render("acknowledgement", lang, case=case, due=due, company=ctx.company,
                                  kind_label=mails.label(lang, case.kind))
     refs = [i for i in (*c.references, c.message_id) if i]
