@@ -139,6 +139,21 @@ class _Driver:
         return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
+class _Batch:
+    """An open SQLite transaction shared by the records of a batch, committed every size records."""
+
+    def __init__(self, raw, cursor, size: int) -> None:
+        self.raw, self.cursor, self.size, self.left = raw, cursor, size, size
+
+    def count(self) -> None:
+        """Count one record; commit and begin the next transaction when the batch is full."""
+        self.left -= 1
+        if self.left <= 0:
+            self.raw.commit()
+            self.cursor.execute("BEGIN IMMEDIATE")
+            self.left = self.size
+
+
 class CountStore:
     """The classifier's durable record of countable complaints."""
 
@@ -149,6 +164,32 @@ class CountStore:
         self._driver = _Driver(engine.dialect)
         self._local = threading.local()
         metadata.create_all(engine, checkfirst=True)
+
+    @contextmanager
+    def batch(self, size: int = 1000):
+        """Record many complaints of this thread in shared SQLite transactions of up to size records.
+
+        For a bulk run (``complaintdesk classify``) the per-complaint transaction is most of the
+        store's cost. SQLite's lock covers the whole database, so one open transaction is as safe as
+        many short ones: other writers wait, and nothing can deadlock. On PostgreSQL the locks are per
+        cluster and holding several at once could deadlock two replicas, so there each complaint keeps
+        its own transaction. An error rolls back the batch's open transaction and ends the batch.
+        """
+        if self._driver.name != "sqlite":
+            yield self
+            return
+        raw = self._connection()
+        cursor = raw.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        self._local.batch = _Batch(raw, cursor, size)
+        try:
+            yield self
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            self._local.batch = None
 
     def _connection(self):
         """Return a driver connection: SQLite keeps one per thread (no pool round trip), others use the pool."""
@@ -165,6 +206,11 @@ class CountStore:
     @contextmanager
     def _locked(self, project: str, category: str):
         """Open a driver transaction that holds the cluster's lock until it commits; yield a cursor."""
+        batch = getattr(self._local, "batch", None)
+        if batch is not None:
+            yield batch.cursor
+            batch.count()
+            return
         raw = self._connection()
         try:
             cursor = raw.cursor()

@@ -9,12 +9,13 @@ recall of major severity, and whether each count-rule sequence came out right.
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
+import gc
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+import orjson
 
 from .counts import CountStore, make_engine
 from .engine import Classifier, Labels, classify_one
@@ -36,47 +37,62 @@ def _parser(prog: str, out: bool) -> argparse.ArgumentParser:
     return parser
 
 
+def iter_messages(path: str) -> Iterator[dict]:
+    """Read a JSONL file line by line, skipping blank lines; a bad line stops with its number."""
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    yield orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise SystemExit(f"{path}:{number}: not a JSON object: {exc}") from None
+
+
 def read_messages(path: str) -> list[dict]:
-    """Read a JSONL file, skipping blank lines."""
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """Read a whole JSONL file, skipping blank lines."""
+    return list(iter_messages(path))
 
 
-def labelled(messages: Iterable[dict], db: str | None = None, rules: str | None = None, projects: str | None = None) -> Iterator[Labels]:
-    """Label messages in order with a fresh classifier and count store, one at a time."""
+def labelled(messages: Iterable[dict], db: str | None = None, rules: str | None = None, projects: str | None = None) -> Iterator[tuple[dict, Labels]]:
+    """Label messages in order with a fresh classifier and count store; yield each message with its labels.
+
+    The store records the run in batches (CountStore.batch): a bulk run needs no transaction per message.
+    """
     classifier = Classifier(RuleSource(rules), load_projects(projects))
     store = CountStore(make_engine(db))
-    for message in messages:
-        yield classify_one(classifier, store, message)
+    # The rules, their automaton and the store live for the whole run: keep the collector from rescanning them.
+    gc.freeze()
+    with store.batch():
+        for message in messages:
+            yield message, classify_one(classifier, store, message)
 
 
 def run(messages: list[dict], db: str | None = None, rules: str | None = None, projects: str | None = None) -> list[Labels]:
     """Label messages in order with a fresh classifier and count store; return all labels."""
-    return list(labelled(messages, db, rules, projects))
+    return [labels for _, labels in labelled(messages, db, rules, projects)]
 
 
 def to_record(message: dict, labels: Labels) -> dict:
-    """Return the output line of one message."""
-    record = {"id": message.get("id"), "kind": labels.kind, "category": labels.category, "severity": labels.severity}
-    record["reasons"] = [reason.as_dict() for reason in labels.reasons]
-    record.update(people=labels.people, project=labels.project, secondary=labels.secondary, warnings=list(labels.warnings))
-    record.update(raise_ids=list(labels.raise_ids), ruleset_version=labels.ruleset_version)
-    return record
+    """Return the output line of one message (reasons stay dataclasses: orjson writes them as objects)."""
+    return {
+        "id": message.get("id"), "kind": labels.kind, "category": labels.category, "severity": labels.severity,
+        "reasons": labels.reasons, "people": labels.people, "project": labels.project, "secondary": labels.secondary,
+        "warnings": labels.warnings, "raise_ids": labels.raise_ids, "ruleset_version": labels.ruleset_version,
+    }
 
 
 def classify_main(argv: list[str]) -> int:
     """complaintdesk classify FILE.jsonl [--out OUT] [--db URL] [--rules FILE] [--projects FILE]"""
     args = _parser("classify", out=True).parse_args(argv)
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    out = open(args.out, "wb") if args.out else sys.stdout.buffer
     try:
-        with open(args.file, encoding="utf-8") as handle:
-            messages = (json.loads(line) for line in handle if line.strip())
-            messages, again = itertools.tee(messages)
-            for message, label in zip(again, labelled(messages, args.db, args.rules, args.projects)):
-                out.write(json.dumps(to_record(message, label), ensure_ascii=False) + "\n")
+        for message, labels in labelled(iter_messages(args.file), args.db, args.rules, args.projects):
+            out.write(orjson.dumps(to_record(message, labels)) + b"\n")
     finally:
-        if out is not sys.stdout:
+        if out is not sys.stdout.buffer:
             out.close()
+        else:
+            out.flush()
     return 0
 
 

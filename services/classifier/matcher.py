@@ -41,14 +41,20 @@ def _is_word_char(char: str) -> bool:
 
 
 def build_automaton(terms) -> ahocorasick.Automaton:
-    """Build an automaton mapping each phrase to its length, its word-boundary needs and its terms."""
+    """Build an automaton mapping each phrase to its length, its word-boundary needs and its terms.
+
+    Each phrase carries its terms twice, as (dimension, term) pairs: all of them, and only the
+    prefix terms (word*) that still count when more letters follow; the hot loop picks one.
+    """
     by_phrase: dict[str, list[Term]] = {}
     for term in terms:
         by_phrase.setdefault(term.phrase, []).append(term)
     automaton = ahocorasick.Automaton()
     for phrase, shared in by_phrase.items():
         left, right = _is_word_char(phrase[0]), _is_word_char(phrase[-1])
-        automaton.add_word(phrase, (len(phrase), left, right, tuple(shared)))
+        every = tuple((term.dimension, term) for term in shared)
+        prefixed = tuple(pair for pair in every if pair[1].prefix)
+        automaton.add_word(phrase, (len(phrase), left, right, every, prefixed))
     automaton.make_automaton()
     return automaton
 
@@ -63,13 +69,11 @@ def raw_hits(automaton: ahocorasick.Automaton, text: str) -> list[Hit]:
     if not text or len(automaton) == 0:
         return hits
     size, word, append, new = len(text), _WORD_CHARS, hits.append, tuple.__new__
-    for last, (length, left, right, terms) in automaton.iter(text):
+    for last, (length, left, right, every, prefixed) in automaton.iter(text):
         start, end = last - length + 1, last + 1
         if left and start and text[start - 1] in word:
             continue
-        if right and end < size and text[end] in word:
-            terms = [term for term in terms if term.prefix]
-        for term in terms:
+        for _, term in prefixed if right and end < size and text[end] in word else every:
             append(new(Hit, (start, end, term)))
     return hits
 
@@ -116,17 +120,16 @@ def grouped_hits(automaton: ahocorasick.Automaton, text: str) -> dict[str, list[
     groups: dict[str, list[Hit]] = {}
     if not text or len(automaton) == 0:
         return groups
-    size, word, new = len(text), _WORD_CHARS, tuple.__new__
-    for last, (length, left, right, terms) in automaton.iter(text):
+    size, word, new, get = len(text), _WORD_CHARS, tuple.__new__, groups.get
+    for last, (length, left, right, every, prefixed) in automaton.iter(text):
         start, end = last - length + 1, last + 1
         if left and start and text[start - 1] in word:
             continue
-        open_end = right and end < size and text[end] in word
-        for term in terms:
-            if not open_end or term.prefix:
-                members = groups.get(term.dimension)
-                if members is None:
-                    members = groups[term.dimension] = []
+        for dimension, term in prefixed if right and end < size and text[end] in word else every:
+            members = get(dimension)
+            if members is None:
+                groups[dimension] = [new(Hit, (start, end, term))]
+            else:
                 members.append(new(Hit, (start, end, term)))
     return _selected(groups)
 

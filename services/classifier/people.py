@@ -156,9 +156,16 @@ def _en_mentions(text: str) -> list[PeopleMention]:
     return found
 
 
+# Every count needs a people noun; a text without one is not scanned for numbers (the common case).
+_ZH_NOUNS = re.compile(r"[户位名家个人俩]")
+_EN_NOUNS = re.compile(r"household|famil|resident|owner|neighbo|tenant|people|person|buyer|occupant|complainant|of us")
+
+
 def find_people(text: str) -> list[PeopleMention]:
     """Return every people count mentioned in a normalized text, in text order."""
-    mentions = _zh_mentions(text) + _en_mentions(text)
+    mentions = _zh_mentions(text) if _ZH_NOUNS.search(text) else []
+    if _EN_NOUNS.search(text):
+        mentions += _en_mentions(text)
     return sorted(mentions, key=lambda mention: mention.start)
 
 

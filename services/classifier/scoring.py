@@ -23,6 +23,7 @@ _QUOTATION = re.compile(
     r'“[^”\n]{1,200}”|"[^"\n]{1,200}"|「[^」\n]{1,200}」|『[^』\n]{1,200}』|‘[^’\n]{1,200}’'
     r"|(?<![a-z0-9])'[^'\n]{1,200}'(?![a-z0-9])"
 )
+_QUOTE_MARKS = re.compile("[“\"「『‘']")
 _SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_ENDS)}]")
 
 
@@ -62,6 +63,8 @@ def _within(hit: Hit, spans: list[tuple[int, int]]) -> bool:
 
 def _quotations(text: str) -> list[tuple[int, int]]:
     """Return the spans of quoted speech (“…”, "…", '…', 「…」) in a normalized text."""
+    if not _QUOTE_MARKS.search(text):
+        return []
     return [match.span() for match in _QUOTATION.finditer(text)]
 
 
