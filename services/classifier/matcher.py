@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from .normalize import normalize_phrase
 from .ruleset import DEFAULT_PROJECTS, RuleError, RuleSet, Term, read_toml
@@ -40,37 +40,52 @@ def _is_word_char(char: str) -> bool:
     return char in _WORD_CHARS
 
 
-def build_automaton(terms) -> ahocorasick.Automaton:
-    """Build an automaton mapping each phrase to its length, its word-boundary needs and its terms.
+class Automaton:
+    """Every phrase of a set, found at once: ahocorasick_rs (Rust), overlapping matches, character offsets.
 
-    Each phrase carries its terms twice, as (dimension, term) pairs: all of them, and only the
-    prefix terms (word*) that still count when more letters follow; the hot loop picks one.
+    Each phrase carries its length, whether it starts and ends with a word character, and its terms
+    twice as (dimension, term) pairs: all of them, and only the prefix terms (word*) that still count
+    when more letters follow; the hot loop picks one. ahocorasick_rs replaced pyahocorasick because
+    it finds the matches about three times faster, which the classifier's throughput target needs.
     """
-    by_phrase: dict[str, list[Term]] = {}
-    for term in terms:
-        by_phrase.setdefault(term.phrase, []).append(term)
-    automaton = ahocorasick.Automaton()
-    for phrase, shared in by_phrase.items():
-        left, right = _is_word_char(phrase[0]), _is_word_char(phrase[-1])
-        every = tuple((term.dimension, term) for term in shared)
-        prefixed = tuple(pair for pair in every if pair[1].prefix)
-        automaton.add_word(phrase, (len(phrase), left, right, every, prefixed))
-    automaton.make_automaton()
-    return automaton
+
+    def __init__(self, terms) -> None:
+        by_phrase: dict[str, list[Term]] = {}
+        for term in terms:
+            by_phrase.setdefault(term.phrase, []).append(term)
+        self.phrases = list(by_phrase)
+        self.values = []
+        for phrase, shared in by_phrase.items():
+            every = tuple((term.dimension, term) for term in shared)
+            self.values.append((_is_word_char(phrase[0]), _is_word_char(phrase[-1]), every, tuple(pair for pair in every if pair[1].prefix)))
+        self._search = None
+        if self.phrases:
+            engine = ahocorasick_rs.AhoCorasick(self.phrases, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+            self._search = engine.find_matches_as_indexes
+
+    def __len__(self) -> int:
+        return len(self.phrases)
+
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        """Return (phrase index, start, end) of every match in text, overlapping ones included."""
+        return self._search(text, overlapping=True) if self._search is not None and text else []
 
 
-def raw_hits(automaton: ahocorasick.Automaton, text: str) -> list[Hit]:
+def build_automaton(terms) -> Automaton:
+    """Build the automaton of a set of terms."""
+    return Automaton(terms)
+
+
+def raw_hits(automaton: Automaton, text: str) -> list[Hit]:
     """Return every match of every phrase in text that sits on word boundaries where it needs them.
 
     A phrase that starts (ends) with a Latin letter or digit must not be preceded (followed) by
     one; a term marked as a prefix (word*) may be followed by more letters.
     """
     hits: list[Hit] = []
-    if not text or len(automaton) == 0:
-        return hits
-    size, word, append, new = len(text), _WORD_CHARS, hits.append, tuple.__new__
-    for last, (length, left, right, every, prefixed) in automaton.iter(text):
-        start, end = last - length + 1, last + 1
+    size, word, append, new, values = len(text), _WORD_CHARS, hits.append, tuple.__new__, automaton.values
+    for index, start, end in automaton.matches(text):
+        left, right, every, prefixed = values[index]
         if left and start and text[start - 1] in word:
             continue
         for _, term in prefixed if right and end < size and text[end] in word else every:
@@ -115,14 +130,12 @@ def _selected(groups: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
     return groups
 
 
-def grouped_hits(automaton: ahocorasick.Automaton, text: str) -> dict[str, list[Hit]]:
+def grouped_hits(automaton: Automaton, text: str) -> dict[str, list[Hit]]:
     """Return the bounded matches of text grouped by dimension (raw_hits and group in one pass)."""
     groups: dict[str, list[Hit]] = {}
-    if not text or len(automaton) == 0:
-        return groups
-    size, word, new, get = len(text), _WORD_CHARS, tuple.__new__, groups.get
-    for last, (length, left, right, every, prefixed) in automaton.iter(text):
-        start, end = last - length + 1, last + 1
+    size, word, new, get, values = len(text), _WORD_CHARS, tuple.__new__, groups.get, automaton.values
+    for index, start, end in automaton.matches(text):
+        left, right, every, prefixed = values[index]
         if left and start and text[start - 1] in word:
             continue
         for dimension, term in prefixed if right and end < size and text[end] in word else every:
@@ -155,7 +168,9 @@ class Matcher:
         self.rules = rules
         extra = projects.terms if projects is not None else ()
         # Project names are found in the same pass and hide the rule phrases inside them (Maple *Court*).
-        hide = tuple(Term(term.phrase, "exclude.project_name", "exclude", 1.0) for term in extra)
+        # Only names that hold a rule phrase need hiding; the others would add a useless hit per mention.
+        rules_only = build_automaton(rules.terms)
+        hide = tuple(Term(term.phrase, "exclude.project_name", "exclude", 1.0) for term in extra if raw_hits(rules_only, term.phrase))
         self.automaton = build_automaton(rules.terms + extra + hide)
 
     def groups(self, text: str) -> dict[str, list[Hit]]:

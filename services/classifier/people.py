@@ -156,8 +156,9 @@ def _en_mentions(text: str) -> list[PeopleMention]:
     return found
 
 
-# Every count needs a people noun; a text without one is not scanned for numbers (the common case).
-_ZH_NOUNS = re.compile(r"[户位名家个人俩]")
+# Every count needs a people noun, and a Chinese one a numeral right before it (the suffix aside): a
+# text without them is not scanned for counts, which is the common case and saves the full patterns.
+_ZH_NOUNS = re.compile(r"[0-9零〇一二两三四五六七八九十百千][多余来几]?(?:[户位名家人]|个[人业住居邻家])|俩")
 _EN_NOUNS = re.compile(r"household|famil|resident|owner|neighbo|tenant|people|person|buyer|occupant|complainant|of us")
 
 

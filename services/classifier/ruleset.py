@@ -45,11 +45,13 @@ class Term:
     dimension: str = field(init=False)
     name: str = field(init=False)
     detail: str = field(init=False)
+    key: tuple[str, str] = field(init=False)  # (name, rule): what scoring sums weights under.
 
     def __post_init__(self) -> None:
         dimension, _, name = self.target.partition(":")
         object.__setattr__(self, "dimension", dimension)
         object.__setattr__(self, "name", name)
+        object.__setattr__(self, "key", (name, self.rule))
         object.__setattr__(self, "detail", f"{self.target} {self.weight:+g}")
 
 

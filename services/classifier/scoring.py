@@ -33,11 +33,10 @@ def scores(hits: list[Hit], names: tuple[str, ...], caps: dict[str, float], weig
     weights, when given, replaces some rules' weights (their cap becomes twice the new weight).
     """
     per_rule: dict[tuple[str, str], float] = {}
-    for hit in hits:
-        term = hit.term
-        key = (term.name, term.rule)
-        weight = weights.get(term.rule, term.weight) if weights else term.weight
-        per_rule[key] = per_rule.get(key, 0.0) + weight
+    get = per_rule.get
+    for _, _, term in hits:
+        key = term.key
+        per_rule[key] = get(key, 0.0) + (weights.get(term.rule, term.weight) if weights else term.weight)
     totals = dict.fromkeys(names, 0.0)
     for (name, rule), total in per_rule.items():
         cap = 2 * weights[rule] if weights and rule in weights else caps.get(rule)
@@ -53,7 +52,8 @@ def _best(totals: dict[str, float]) -> tuple[str, float]:
 
 def _supporting(hits: list[Hit], name: str, text: str) -> list[Reason]:
     """Explain a chosen kind or category by the hits that count for it (the summary gives the other scores)."""
-    return [hit_reason(hit, text, hit.term.detail) for hit in hits if hit.term.name == name]
+    # Built inline rather than with hit_reason: this runs for every phrase of every message.
+    return [Reason(term.rule, term.detail, text[start:end], start, end) for start, end, term in hits if term.name == name]
 
 
 def _within(hit: Hit, spans: list[tuple[int, int]]) -> bool:
@@ -100,7 +100,7 @@ def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, f
     if escalation:
         totals["complaint"] += escalation
         reasons.append(Reason("kind.escalation", f"threats and secondary-complaint evidence add {escalation:g} to complaint"))
-    summary = ", ".join(f"{name} {score:g}" for name, score in totals.items())
+    summary = ", ".join([f"{name} {score:g}" for name, score in totals.items()])
     if forced and not praise:
         return "complaint", _supporting(hits, "complaint", text) + reasons + [Reason("kind.forced", f"an event that already happened makes it a complaint ({summary})")]
     kind, score = _best(totals)
@@ -114,7 +114,7 @@ def choose_category(hits: list[Hit], text: str, rules: RuleSet, hint: str | None
     if hint in CATEGORIES:
         return hint, [Reason("category.hint", f"phone log says {hint}")]
     totals = scores(hits, CATEGORIES, rules.caps, rules.feedback_weights if kind == "feedback" else None)
-    summary = ", ".join(f"{name} {score:g}" for name, score in totals.items())
+    summary = ", ".join([f"{name} {score:g}" for name, score in totals.items()])
     category, score = _best(totals)
     if score <= 0:
         return rules.settings.default_category, [Reason("category.default", f"no category phrase ({summary})")]
