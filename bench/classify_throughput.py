@@ -1,14 +1,16 @@
 """Measure classifier throughput on a large generated JSONL file (a benchmark, not a test).
 
-Usage: python bench/classify_throughput.py [--messages 50000] [--minutes-apart 60] [--keep FILE] [--db URL]
+Usage: python bench/classify_throughput.py [--messages 50000] [--minutes-apart 60] [--runs 3] [--keep FILE] [--db URL]
 
 It generates realistic mixed Chinese/English messages (emails with quotes and signatures, phone
-logs) for 8 projects, writes them to a JSONL file, and times two passes on one core: labels only
-(Classifier.label) and the full path the service and `complaintdesk classify` use
-(classify_one with a count store: in-memory SQLite unless --db is given). Rates are per CPU
-second of this process, so other load on the machine does not distort them. The count store's
-cost grows with the size of a 30-day cluster: --minutes-apart sets how busy the center is.
-Target: ≥ 5,000 messages per second for the full path.
+logs) for 8 projects and writes them to a JSONL file. Then it runs the real command,
+``complaintdesk classify FILE --out OUT``, as a child process --runs times (start-up, reading,
+labelling, the count store and writing all included) and prints each run's wall and CPU time
+and the rate; the best run is the figure, since a shared machine only ever slows a run down.
+Two in-process passes follow, to show where the time goes: labels only (Classifier.label) and
+the full path (classify_one with a batched count store, as the command does). The count
+store's cost grows with the size of a 30-day cluster: --minutes-apart sets how busy the center is.
+Target: ≥ 5,000 messages per second on one core for the command.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import argparse
 import gc
 import json
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,8 +79,31 @@ def _labels_only(classifier: Classifier, messages: list[dict]) -> None:
 
 def _full(classifier: Classifier, store: CountStore, messages: list[dict]) -> None:
     """Classify every message with counts, exactly as `complaintdesk classify` does."""
-    for m in messages:
-        classify_one(classifier, store, m)
+    with store.batch():
+        for m in messages:
+            classify_one(classifier, store, m)
+
+
+def command(path: Path, count: int, runs: int, db: str | None) -> float:
+    """Run `complaintdesk classify` on path runs times; print each run and return the best rate (per wall second)."""
+    exe = Path(sys.executable).with_name("complaintdesk")
+    best = 0.0
+    for run in range(1, runs + 1):
+        out = path.with_suffix(".out.jsonl")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run([str(exe), "classify", str(path), "--out", str(out)] + (["--db", db] if db else []), check=True)
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        lines = sum(1 for _ in out.open("rb"))
+        out.unlink()
+        if lines != count:
+            raise SystemExit(f"complaintdesk classify wrote {lines} lines for {count} messages")
+        rate = count / wall
+        best = max(best, rate)
+        print(f"complaintdesk classify, run {run}: {count} messages in {wall:.2f} s wall ({cpu:.2f} s CPU) = {rate:,.0f} messages/s")
+    return best
 
 
 def timed(label: str, count: int, work) -> float:
@@ -96,20 +123,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="write the generated JSONL here (default: a temporary file)")
     parser.add_argument("--db", help="count store DB URL (default: in-memory SQLite)")
     parser.add_argument("--minutes-apart", type=float, default=60, help="time between messages (60: 24 a day; 10: 144 a day, a very busy center)")
+    parser.add_argument("--runs", type=int, default=3, help="how many times to run the command (the best run counts)")
     args = parser.parse_args(argv)
     path = Path(args.keep or tempfile.mkstemp(suffix=".jsonl")[1])
     messages = generate(args.messages, minutes_apart=args.minutes_apart)
     path.write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in messages), encoding="utf-8")
     per_window = min(args.messages, 30 * 24 * 60 / args.minutes_apart)
     print(f"{args.messages} messages, {args.minutes_apart:g} minutes apart: about {per_window * 0.7 / 40:.0f} complaints per project-and-category cluster in a 30-day window")
+    best = command(path, args.messages, args.runs, args.db)
+    print(f"target 5,000 messages/s for `complaintdesk classify`: {'met' if best >= 5000 else 'NOT met'} (best run {best:,.0f}/s)")
     messages = read_messages(str(path))
     gc.collect()
     gc.freeze()  # The input stays in memory for the whole run; the collector need not rescan it.
     classifier = Classifier(RuleSource(), load_projects())
     timed("labels only (Classifier.label)", len(messages), lambda: _labels_only(classifier, messages))
     store = CountStore(make_engine(args.db))
-    rate = timed("full classify (classify_one + count store)", len(messages), lambda: _full(classifier, store, messages))
-    print(f"target 5,000 messages/s: {'met' if rate >= 5000 else 'NOT met'}")
+    timed("full classify in process (classify_one + batched count store)", len(messages), lambda: _full(classifier, store, messages))
     if not args.keep:
         path.unlink()
     return 0
