@@ -53,7 +53,7 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
     rf"|(?:我家|家里|家中|全家|一家){_ZH_CLAUSE}{{0,2}})$"
 )
 _EN_NOT_PEOPLE_BEFORE = re.compile(
-    r"(?:(?:group|chat|building|block|estate|tower|compound|complex|development)\s+(?:has|have|of|with|contains|holds)?"
+    r"(?:(?:group|chat|building|block|estate|tower|compound|complex|development)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|of|with|contains|holds)?"
     r"|in total|total of|there are|out of|of the|family of)\s*(?:about|around|over|some|nearly)?\s*$"
     r"|(?:\b(?:unit|room|flat|apt|apartment|suite|house|no|number)|#)\.?\s*$"  # an address: unit 1107, room 12, no. 5
 )

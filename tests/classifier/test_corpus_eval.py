@@ -1,4 +1,9 @@
-"""The Done-when check: the classifier's accuracy on the labeled corpus, measured by evaluate.py."""
+"""The Done-when check: the classifier's accuracy on each labeled set, measured by evaluate.py.
+
+The corpus was written with the rules and tunes them; holdout and holdout2 were written blind by
+other authors and then used for tuning; holdout3 was written blind and measured once, after all
+tuning (its README gives that first figure). All must stay above the issue's targets.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,19 @@ import pytest
 
 from services.classifier.evaluate import evaluate, format_report, read_messages, run
 
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "labeled" / "corpus.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SETS = {
+    "corpus": DATA / "labeled" / "corpus.jsonl",
+    "holdout": DATA / "holdout" / "holdout.jsonl",
+    "holdout2": DATA / "holdout2" / "holdout2.jsonl",
+}
 
 
-@pytest.fixture(scope="module")
-def report():
-    if not CORPUS.exists():
-        pytest.skip(f"{CORPUS} is missing")
-    messages = read_messages(str(CORPUS))
+@pytest.fixture(scope="module", params=sorted(SETS))
+def report(request):
+    path = SETS[request.param]
+    assert path.exists(), f"{path} is missing"
+    messages = read_messages(str(path))
     return evaluate(messages, run(messages))
 
 

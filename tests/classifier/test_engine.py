@@ -259,6 +259,50 @@ def test_praise_in_the_news_stays_feedback(classifier):
         assert (labels.kind, labels.severity) == (F, G), labels.reasons
 
 
+def test_exposure_at_another_estate_is_a_warning_not_major(classifier):
+    body = "Our broadband has been down since Thursday. Someone posted a video about another estate that got 2 million views; I'd rather not be next."
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.severity == G and labels.kind == C, labels.reasons
+
+
+def test_agent_log_opening_is_not_a_meter(classifier):
+    labels = classifier.label(subject="", body="来电表扬：接线员很耐心，把材料一条条发到了他手机上。", channel="phone", people=1)
+    assert (labels.kind, labels.category) == (F, "customer_service"), labels.reasons
+
+
+def test_agent_advice_is_not_the_callers_suggestion(classifier):
+    body = "来电：顶楼卧室天花板往下滴水，灯罩里都积了水。已告知非我司项目，建议联系该项目开发商；来电人坚持要求登记。"
+    labels = classifier.label(subject="", body=body, channel="phone", people=1)
+    assert labels.kind == C, labels.reasons
+
+
+def test_still_under_warranty_is_a_question_not_a_complaint(classifier):
+    body = "Hi, the living-room AC unit is making a rattling noise. Is it still under the 2-year warranty, and who do I contact?"
+    labels = classifier.label(subject="Is the AC under warranty?", body=body, channel="email")
+    assert labels.kind == "inquiry", labels.reasons
+
+
+def test_agent_notes_that_say_the_caller_asks_are_inquiries(classifier):
+    body = "Caller asks where to collect the deed-tax certificate and what to bring. Told: ID original, sales office 2F."
+    labels = classifier.label(subject="", body=body, channel="phone", people=1)
+    assert (labels.kind, labels.category) == ("inquiry", "sales"), labels.reasons
+
+
+def test_not_a_complaint_said_outright(classifier):
+    body = "Walk-in suggestion: a water-stop kerb at the basement ramp; other garages flooded in the storm. Not a complaint."
+    labels = classifier.label(subject="", body=body, channel="visit", people=1)
+    assert labels.kind == F, labels.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "今年4月反映过合同上名字写错了，你们5月份说已经更正并结案。结果这周领到证，上面还是错的。",
+    "The gas company technician replaced the valve, said 'fixed', job closed. Since Sunday no gas again.",
+])
+def test_wrong_again_after_a_closed_case_is_secondary(classifier, body):
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.secondary and labels.severity == IM, labels.reasons
+
+
 def test_accusing_questions_do_not_make_a_complaint_an_inquiry(classifier):
     labels = classifier.label(subject="", body="My scooter was stolen from the bike shed last night and the camera there has been broken for weeks. Can you tell me why nobody patrols at night, and who is going to pay for my scooter?", channel="email")
     assert labels.kind == C

@@ -22,6 +22,7 @@ NOT_PEOPLE = [
     "Riverside One, Tower 2, 1107 residents' entrance", "room 1203 owners' parking", "2406 owner here", "flat 12 owners association",
     "we recorded 27 defects together with a hired inspector", "我和三位验房师一起验房", "请了两名工程师来看",
     "it's now the 11th and 3 calls later nothing", "I phoned twice more",
+    "I understand Building 8 has 260 households and maybe others noticed", "Tower 5 of 300 residents",
 ]
 
 
