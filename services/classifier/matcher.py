@@ -76,26 +76,30 @@ def build_automaton(terms) -> Automaton:
     return Automaton(terms)
 
 
-def raw_hits(automaton: Automaton, text: str) -> list[Hit]:
-    """Return every match of every phrase in text that sits on word boundaries where it needs them.
+def _bounded(automaton: Automaton, text: str) -> dict[str, list[Hit]]:
+    """Return every match of every phrase in text that sits on word boundaries where it needs them, by dimension.
 
     A phrase that starts (ends) with a Latin letter or digit must not be preceded (followed) by
     one; a term marked as a prefix (word*) may be followed by more letters.
     """
-    hits: list[Hit] = []
-    size, word, append, new, values = len(text), _WORD_CHARS, hits.append, tuple.__new__, automaton.values
+    groups: dict[str, list[Hit]] = {}
+    size, word, new, get, values = len(text), _WORD_CHARS, tuple.__new__, groups.get, automaton.values
     for index, start, end in automaton.matches(text):
         left, right, every, prefixed = values[index]
         if left and start and text[start - 1] in word:
             continue
-        for _, term in prefixed if right and end < size and text[end] in word else every:
-            append(new(Hit, (start, end, term)))
-    return hits
+        for dimension, term in prefixed if right and end < size and text[end] in word else every:
+            members = get(dimension)
+            if members is None:
+                groups[dimension] = [new(Hit, (start, end, term))]
+            else:
+                members.append(new(Hit, (start, end, term)))
+    return groups
 
 
-def _inside(inner: Hit, outer: Hit) -> bool:
-    """Tell whether inner lies within outer and is strictly shorter."""
-    return outer.start <= inner.start and inner.end <= outer.end and (outer.end - outer.start) > (inner.end - inner.start)
+def raw_hits(automaton: Automaton, text: str) -> list[Hit]:
+    """Return every bounded match in text, of every dimension, before exclusions and longest-match."""
+    return [hit for members in _bounded(automaton, text).values() for hit in members]
 
 
 def _uncontained(hits: list[Hit]) -> list[Hit]:
@@ -111,14 +115,6 @@ def _uncontained(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def group(hits: list[Hit]) -> dict[str, list[Hit]]:
-    """Group hits by dimension, dropping those inside exclusions or inside a longer hit of their dimension."""
-    groups: dict[str, list[Hit]] = {}
-    for hit in hits:
-        groups.setdefault(hit.term.dimension, []).append(hit)
-    return _selected(groups)
-
-
 def _selected(groups: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
     """Apply exclusions and longest-match within each dimension to hits already grouped."""
     excluded = [(hit.start, hit.end) for hit in groups.pop("exclude", ())]
@@ -131,20 +127,8 @@ def _selected(groups: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
 
 
 def grouped_hits(automaton: Automaton, text: str) -> dict[str, list[Hit]]:
-    """Return the bounded matches of text grouped by dimension (raw_hits and group in one pass)."""
-    groups: dict[str, list[Hit]] = {}
-    size, word, new, get, values = len(text), _WORD_CHARS, tuple.__new__, groups.get, automaton.values
-    for index, start, end in automaton.matches(text):
-        left, right, every, prefixed = values[index]
-        if left and start and text[start - 1] in word:
-            continue
-        for dimension, term in prefixed if right and end < size and text[end] in word else every:
-            members = get(dimension)
-            if members is None:
-                groups[dimension] = [new(Hit, (start, end, term))]
-            else:
-                members.append(new(Hit, (start, end, term)))
-    return _selected(groups)
+    """Return the bounded matches of text grouped by dimension, without those inside exclusions or longer hits."""
+    return _selected(_bounded(automaton, text))
 
 
 def _excluded(hit: Hit, spans: list[tuple[int, int]]) -> bool:
@@ -154,11 +138,6 @@ def _excluded(hit: Hit, spans: list[tuple[int, int]]) -> bool:
         if low <= start and end <= high and high - low > end - start:
             return True
     return False
-
-
-def select(hits: list[Hit]) -> list[Hit]:
-    """Drop hits inside exclusions and hits contained in a longer hit of the same dimension."""
-    return [hit for members in group(hits).values() for hit in members]
 
 
 class Matcher:
@@ -179,7 +158,7 @@ class Matcher:
 
     def find(self, text: str) -> list[Hit]:
         """Return the selected hits of text, ordered by position."""
-        hits = select(raw_hits(self.automaton, text))
+        hits = [hit for members in grouped_hits(self.automaton, text).values() for hit in members]
         hits.sort(key=lambda hit: (hit.start, hit.end))
         return hits
 

@@ -158,14 +158,14 @@ def _en_mentions(text: str) -> list[PeopleMention]:
 
 # Every count needs a people noun, and a Chinese one a numeral right before it (the suffix aside): a
 # text without them is not scanned for counts, which is the common case and saves the full patterns.
-_ZH_NOUNS = re.compile(r"[0-9零〇一二两三四五六七八九十百千][多余来几]?(?:[户位名家人]|个[人业住居邻家])|俩")
-_EN_NOUNS = re.compile(r"household|famil|resident|owner|neighbo|tenant|people|person|buyer|occupant|complainant|of us")
+_ZH_COUNT_GATE = re.compile(r"[0-9零〇一二两三四五六七八九十百千][多余来几]?(?:[户位名家人]|个[人业住居邻家])|俩")
+_EN_COUNT_GATE = re.compile(r"household|famil|resident|owner|neighbo|tenant|people|person|buyer|occupant|complainant|of us")
 
 
 def find_people(text: str) -> list[PeopleMention]:
     """Return every people count mentioned in a normalized text, in text order."""
-    mentions = _zh_mentions(text) if _ZH_NOUNS.search(text) else []
-    if _EN_NOUNS.search(text):
+    mentions = _zh_mentions(text) if _ZH_COUNT_GATE.search(text) else []
+    if _EN_COUNT_GATE.search(text):
         mentions += _en_mentions(text)
     return sorted(mentions, key=lambda mention: mention.start)
 
