@@ -18,6 +18,10 @@ _EFFECTS = {"severity": ("major", "important", "warning", "past"), "modality": (
 # A [[context]] rule means nothing alone; a [[secondary]] rule that requires it counts only in a
 # sentence that also holds one of its phrases (a ticket ... was closed).
 _TERM_KEYS = {"id", "phrases", "weight", "cap", "feedback_weight", "effect", "note"}
+# A category rule's role says what its phrases are evidence of: "person" rules name who (a steward,
+# a technician), not what the matter is; "conduct" rules say how staff behaved or answered. In a
+# complaint with enough conduct evidence, person rules do not count (the staff's conduct is the matter).
+_ROLES = ("person", "conduct")
 _LINK_KEYS = {"severity": {"completes"}, "secondary": {"requires"}}
 _TOP_KEYS = {"version", "description", "settings", "kinds", "categories", "severity", "secondary", "exclude", "modality", "context"}
 
@@ -36,6 +40,7 @@ class Settings:
     min_kind_score: float = 1.0
     secondary_threshold: float = 2.0
     rhetorical_evidence: float = 4.0
+    conduct_evidence: float = 4.0
 
 
 class Problem(Exception):
@@ -58,6 +63,7 @@ class Parsed:
     feedback_weights: dict[str, float]
     completes: dict[str, str]
     requires: dict[str, str]
+    roles: dict[str, str]
 
 
 def expand(phrase: str) -> list[str]:
@@ -162,7 +168,17 @@ def _settings(data) -> dict:
     return dict(table)
 
 
-def _grouped(data, section: str, names: tuple[str, ...], seen: set[str], specs: list, caps: dict) -> dict[str, tuple[str, str]]:
+def _role(entry: dict, key: str, roles: dict[str, str]) -> None:
+    """Check and record the optional role of a category rule (person or conduct)."""
+    role = entry.get("role")
+    if role is None:
+        return
+    if role not in _ROLES:
+        raise Problem(f"{key}.role", f"rule {entry.get('id')!r}: role must be one of {', '.join(_ROLES)}", "role", f'"{entry.get("id")}"')
+    roles[entry["id"]] = role
+
+
+def _grouped(data, section: str, names: tuple[str, ...], seen: set[str], specs: list, caps: dict, roles: dict | None = None) -> dict[str, tuple[str, str]]:
     """Check [kinds.*] or [categories.*]: every known name present, each with zh/en and terms."""
     table = _table(data.get(section), section, f"[{section}")
     labels = {}
@@ -179,7 +195,9 @@ def _grouped(data, section: str, names: tuple[str, ...], seen: set[str], specs: 
         labels[name] = (str(body.get("zh", name)), str(body.get("en", name)))
         target = f"{section[:-1] if section == 'kinds' else 'category'}:{name}"
         for i, entry in enumerate(body.get("terms", [])):
-            specs.append(_term(entry, f"{key}.terms[{i}]", target, seen, caps))
+            specs.append(_term(entry, f"{key}.terms[{i}]", target, seen, caps, frozenset({"role"}) if roles is not None else frozenset()))
+            if roles is not None:
+                _role(entry, f"{key}.terms[{i}]", roles)
     return labels
 
 
@@ -193,7 +211,8 @@ def parse_rules(data: dict) -> Parsed:
     specs: list = []
     caps: dict[str, dict[str, float]] = {"cap": {}, "feedback_weight": {}}
     _grouped(data, "kinds", KINDS, seen, specs, caps)
-    names = _grouped(data, "categories", CATEGORIES, seen, specs, caps)
+    roles: dict[str, str] = {}
+    names = _grouped(data, "categories", CATEGORIES, seen, specs, caps, roles)
     ids: dict[str, set[str]] = {"severity:warning": set(), "context": set()}
     for section in ("severity", "secondary", "exclude", "modality", "context"):
         entries = data.get(section, [])
@@ -210,4 +229,4 @@ def parse_rules(data: dict) -> Parsed:
     severity, secondary = data.get("severity", []), data.get("secondary", [])
     completes = _links(severity, "severity", "completes", lambda entry: entry.get("effect") == "past", ids["severity:warning"], 'a severity rule with effect "warning"')
     requires = _links(secondary, "secondary", "requires", lambda entry: False, ids["context"], "a [[context]] rule")
-    return Parsed(version.strip(), _settings(data), names, specs, caps["cap"], caps["feedback_weight"], completes, requires)
+    return Parsed(version.strip(), _settings(data), names, specs, caps["cap"], caps["feedback_weight"], completes, requires, roles)

@@ -68,6 +68,7 @@ class RuleSet:
     feedback_weights: dict[str, float] = field(default_factory=dict)
     completes: dict[str, str] = field(default_factory=dict)
     requires: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)  # category rule id -> "person" or "conduct"
 
 
 def make_terms(phrases: list[str], rule: str, target: str, weight: float) -> list[Term]:
@@ -130,7 +131,7 @@ def load_rules(path: str | os.PathLike | None = None) -> RuleSet:
     terms = tuple(term for spec in parsed.term_specs for term in make_terms(*spec))
     _no_double_counting(path, text, terms)
     settings = Settings(**parsed.settings)
-    return RuleSet(parsed.version, path, settings, parsed.category_names, terms, parsed.caps, parsed.feedback_weights, parsed.completes, parsed.requires)
+    return RuleSet(parsed.version, path, settings, parsed.category_names, terms, parsed.caps, parsed.feedback_weights, parsed.completes, parsed.requires, parsed.roles)
 
 
 class RuleSource:

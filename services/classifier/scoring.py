@@ -109,13 +109,42 @@ def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, f
     return kind, _supporting(hits, kind, text) + reasons + [Reason("kind.score", summary)]
 
 
+def _without_persons(hits: list[Hit], rules: RuleSet) -> tuple[list[Hit], float]:
+    """Drop the person hits (a steward, a technician) when the conduct hits reach settings.conduct_evidence.
+
+    Returns the hits kept and the conduct evidence found. A complaint that a steward never calls
+    back is about how staff work (customer service), so naming the steward is no evidence for the
+    steward's department; the matter's own phrases (a leak, the lift) still count.
+    """
+    roles = rules.roles
+    if not roles:
+        return hits, 0.0
+    per_rule: dict[str, float] = {}
+    for hit in hits:
+        if roles.get(hit.term.rule) == "conduct":
+            per_rule[hit.term.rule] = per_rule.get(hit.term.rule, 0.0) + hit.term.weight
+    evidence = sum(min(total, rules.caps.get(rule, total)) for rule, total in per_rule.items())
+    if evidence < rules.settings.conduct_evidence:
+        return hits, evidence
+    return [hit for hit in hits if roles.get(hit.term.rule) != "person"], evidence
+
+
 def choose_category(hits: list[Hit], text: str, rules: RuleSet, hint: str | None, kind: str) -> tuple[str, list[Reason]]:
-    """Choose the category by summed weights (feedback: by its own weights, which favour whom it praises); a valid hint wins."""
+    """Choose the category by summed weights (feedback: by its own weights, which favour whom it praises); a valid hint wins.
+
+    In a complaint about staff conduct, the nouns naming the staff do not count (_without_persons).
+    """
     if hint in CATEGORIES:
         return hint, [Reason("category.hint", f"phone log says {hint}")]
+    reasons: list[Reason] = []
+    if kind == "complaint":
+        kept, evidence = _without_persons(hits, rules)
+        if len(kept) < len(hits):
+            hits = kept
+            reasons.append(Reason("category.conduct", f"staff conduct evidence {evidence:g}: the words naming staff do not count"))
     totals = scores(hits, CATEGORIES, rules.caps, rules.feedback_weights if kind == "feedback" else None)
     summary = ", ".join([f"{name} {score:g}" for name, score in totals.items()])
     category, score = _best(totals)
     if score <= 0:
-        return rules.settings.default_category, [Reason("category.default", f"no category phrase ({summary})")]
-    return category, _supporting(hits, category, text) + [Reason("category.score", summary)]
+        return rules.settings.default_category, reasons + [Reason("category.default", f"no category phrase ({summary})")]
+    return category, _supporting(hits, category, text) + reasons + [Reason("category.score", summary)]

@@ -295,6 +295,32 @@ def test_not_a_complaint_said_outright(classifier):
 
 
 @pytest.mark.parametrize("body", [
+    "管家小何负责我们楼，最近一个月在微信上报修楼道灯，基本不回，电话也不接，一直没下文。",
+    "The building steward ignores my messages and never answers her phone. I asked about the hallway light three weeks ago.",
+    "維修師傅約咗朝早十點上門，等到十二點都冇人嚟。打去前台，個職員話改第二日，連句唔好意思都冇。",
+])
+def test_a_complaint_about_how_staff_answer_is_customer_service(classifier, body):
+    # Naming the steward or the technician is no evidence for property management when the
+    # complaint is about how they behaved or answered.
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert (labels.kind, labels.category) == (C, "customer_service"), labels.reasons
+    assert "category.conduct" in {reason.rule for reason in labels.reasons}
+
+
+def test_staff_named_in_a_complaint_about_the_matter_still_count(classifier):
+    # Without conduct evidence the guards and the gate are the matter: property management.
+    labels = classifier.label(subject="", body="保安晚上不巡逻，小区大门一直开着，外来人员随便进出。", channel="email")
+    assert (labels.kind, labels.category) == (C, "property_management"), labels.reasons
+    assert "category.conduct" not in {reason.rule for reason in labels.reasons}
+
+
+def test_praise_of_the_hotline_agent_is_customer_service(classifier):
+    body = "业主来电表扬：国庆期间家里水管爆了，客服小李值班，半小时内就叫来了维修师傅，还一直电话跟进。"
+    labels = classifier.label(subject="", body=body, channel="phone", people=1)
+    assert (labels.kind, labels.category) == (F, "customer_service"), labels.reasons
+
+
+@pytest.mark.parametrize("body", [
     "今年4月反映过合同上名字写错了，你们5月份说已经更正并结案。结果这周领到证，上面还是错的。",
     "The gas company technician replaced the valve, said 'fixed', job closed. Since Sunday no gas again.",
 ])

@@ -15,6 +15,12 @@ def test_traditional_keywords_become_simplified():
     assert to_simplified("裂縫質量") == "裂缝质量"
 
 
+def test_traditional_characters_beyond_complaint_vocabulary():
+    # The table comes from OpenCC, so everyday characters convert too, not only keywords.
+    assert normalize("個職員話連句唔好意思都冇") == "个职员话连句唔好意思都冇"
+    assert to_simplified("鄰居們說電梯壞了") == "邻居们说电梯坏了"
+
+
 def test_newlines_kept_and_spaces_collapsed():
     assert normalize("a \t b\r\nc") == "a b\nc"
 

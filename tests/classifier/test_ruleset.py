@@ -90,6 +90,8 @@ def test_phrases_are_normalized_and_prefix_marked(tmp_path):
         (('[categories.other]\n', ''), "categories.other: missing"),
         (('weight = 2', 'weight = 2\ncap = -1'), "kinds.complaint.terms[0].cap"),
         (('weight = 2', 'weight = 2\nfeedback_weight = "x"'), "kinds.complaint.terms[0].feedback_weight"),
+        (('weight = 2', 'weight = 2\nrole = "person"'), "kinds.complaint.terms[0].role: unknown key"),
+        (('id = "c.q"', 'id = "c.q"\nrole = "staff"'), "categories.construction_quality.terms[0].role: rule 'c.q': role must be one of person, conduct"),
         (('phrases = ["漏水", "leak*"]', 'phrases = ["漏水", "leak*", "投诉"]\n[[categories.construction_quality.terms]]\nid = "c.q2"\nphrases = ["漏水"]'), "also in rule"),
         (("[categories.other]\n", _LINKS.format(completes="", requires="")), "severity[1].completes"),
         (("[categories.other]\n", _LINKS.format(completes='completes = "s.past"', requires="")), "severity[1].completes"),
@@ -141,6 +143,12 @@ def test_caps_and_feedback_weights_are_loaded():
     rules = load_rules()
     assert rules.caps["kind.inquiry.explicit"] == 6
     assert rules.feedback_weights["cat.property.team"] > rules.feedback_weights["cat.other.utility"]
+
+
+def test_roles_are_loaded():
+    rules = load_rules()
+    assert rules.roles["cat.property.staff"] == "person" and rules.roles["cat.service.unanswered"] == "conduct"
+    assert "cat.property.facilities" not in rules.roles
 
 
 def test_links_between_rules_are_loaded(tmp_path):
