@@ -194,6 +194,7 @@ NOT_SECONDARY = [
     "I've called four times about the same leak and each time I'm told it's being processed.",
     'The pool was closed for cleaning and the lift is still broken.',
     'Please keep me updated on my case until it is resolved; nobody came yet.',
+    'The gym is closed again, since Monday, after a week closed in August. We pay for it in the property fee. When will it reopen?',
 ]
 
 # Threats, plans and denials about the media stay warnings, whatever past-sounding word is near.
@@ -323,6 +324,8 @@ def test_praise_of_the_hotline_agent_is_customer_service(classifier):
 @pytest.mark.parametrize("body", [
     "今年4月反映过合同上名字写错了，你们5月份说已经更正并结案。结果这周领到证，上面还是错的。",
     "The gas company technician replaced the valve, said 'fixed', job closed. Since Sunday no gas again.",
+    "7月份卫生间渗水，工程部重做了防水，7月25日告知修好，维修单签字结案。这两周楼下又来敲门，说吊顶还在滴水。",
+    "On 30 September I received a message saying my case had been closed. Nothing was completed; please reopen it.",
 ])
 def test_wrong_again_after_a_closed_case_is_secondary(classifier, body):
     labels = classifier.label(subject="", body=body, channel="email")
