@@ -41,7 +41,9 @@ class Classifier:
     def _project(self, text: str, given: str | None, whole: str, mentions: list[Hit]) -> tuple[str | None, list[Reason]]:
         """Return the project: the phone log's field, else the one the new text is about, else one the quoted text names."""
         if given and given.strip():
-            return self.projects.resolve(given), [Reason("project.field", "phone log's project field")]
+            name, how = self.projects.resolve_field(given)
+            detail = "phone log's project field" if how == "name" else f"phone log's project field ({how})"
+            return name, [Reason("project.field", detail)]
         found = self.projects.find(text, mentions)
         if found is None and whole != text:
             found = self.projects.find(whole)
@@ -67,7 +69,7 @@ class Classifier:
         escalation = state.escalation + (state.secondary_score if state.secondary else 0.0)
         kind, kind_reasons = choose_kind(groups.get("kind", []), text, rules, escalation, state.level == "major")
         category, category_reasons = choose_category(groups.get("category", []), text, rules, category_hint, kind)
-        count, people_reasons = people_of(text, people)
+        count, people_reasons = people_of(text, people, rules, state)
         project_name, project_reasons = self._project(text, project, whole, mentions)
         if kind == "complaint":
             collective(count, rules, state)

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
+from . import projectfield
 from .normalize import normalize_phrase
 from .ruleset import DEFAULT_PROJECTS, RuleError, RuleSet, Term, read_toml
 
@@ -185,13 +186,25 @@ class ProjectList:
 
     def resolve(self, value: str | None) -> str | None:
         """Return the project a phone log's project field names (its reported name), or the field itself."""
+        return self.resolve_field(value)[0]
+
+    def resolve_field(self, value: str | None) -> tuple[str | None, str]:
+        """Return the project a phone log's field names and how it was recognized (projectfield.py for the fallbacks)."""
         if not value or not value.strip():
-            return None
+            return None, "empty"
         text = normalize_phrase(value)
         if text in self._by_alias:
-            return self._by_alias[text]
+            return self._by_alias[text], "name"
         found = self.find(text)
-        return found[0] if found else value.strip()
+        if found:
+            return found[0], "name"
+        by_letters = projectfield.by_letters(text, self._by_alias)
+        if by_letters:
+            return by_letters, f"abbreviation of {by_letters}"
+        by_sound = projectfield.by_sound(text, self._by_alias)
+        if by_sound:
+            return by_sound, f"sounds like {by_sound}"
+        return value.strip(), "not a known project"
 
     def mentions(self, text: str) -> list[Hit]:
         """Return every mention of a project name or alias in a normalized text, longest first at a place."""

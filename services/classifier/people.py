@@ -170,6 +170,25 @@ def find_people(text: str) -> list[PeopleMention]:
     return sorted(mentions, key=lambda mention: mention.start)
 
 
+# Signatures under a joint letter are people too (16个签名, 二十多份签字, 16 signatures).
+_ZH_SIGNATURES = re.compile(rf"(?P<num>{_ZH_NUM})(?P<suf>多|余|来|几)?(?:个|份|位)?(?:业主)?(?:签名|签字)")
+_EN_SIGNATURES = re.compile(rf"\b(?P<num>[0-9]+\+?|(?:{_EN_NUM})(?:-(?:{_EN_ONES}))?)\s+(?:owner |resident |household )?signatures\b")
+
+
+def find_signatures(text: str) -> list[PeopleMention]:
+    """Return the numbers of signatures mentioned in a normalized text, in text order."""
+    found = []
+    for match in _ZH_SIGNATURES.finditer(text):
+        value = _zh_value(match, None)
+        if value is not None and value >= 2:
+            found.append(PeopleMention(value, match.start(), match.end(), match.group(0)))
+    for match in _EN_SIGNATURES.finditer(text):
+        value = _en_value(match["num"])
+        if value is not None and value >= 2:
+            found.append(PeopleMention(value, match.start(), match.end(), match.group(0)))
+    return sorted(found, key=lambda mention: mention.start)
+
+
 def count_people(text: str) -> PeopleMention | None:
     """Return the largest people count in a normalized text, or None when there is none."""
     mentions = find_people(text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .labels import SEVERITY_ORDER, Reason, hit_reason, span_reason
 from .matcher import Hit
 from .normalize import SENTENCE_ENDS
-from .people import count_people
+from .people import PeopleMention, find_people, find_signatures
 from .ruleset import RuleSet, Settings
 
 _CLAUSE_BREAKS = frozenset(",.!?;:\n。、")
@@ -29,6 +29,8 @@ class Severity:
         self.warnings: list[str] = []
         self.escalation = 0.0
         self.secondary_rules: set[str] = set()
+        self.joints: list[Hit] = []  # Joint-complaint triggers that stand (not deferred or denied).
+        self.markers: list[Hit] = []  # The modality markers, for people counts that are only planned.
         self.reasons: list[Reason] = []
 
     def raise_to(self, level: str, reason: Reason) -> None:
@@ -47,13 +49,18 @@ class Severity:
 
 def modality(hit: Hit, markers: list[Hit], text: str, settings: Settings) -> str | None:
     """Return "defer" or "negate" when such a marker stands shortly before hit in the same clause."""
-    scale = 3 if hit.term.phrase[0].isascii() else 1
+    return modality_at(hit.start, hit.term.phrase[0].isascii(), markers, text, settings)
+
+
+def modality_at(start: int, latin: bool, markers: list[Hit], text: str, settings: Settings) -> str | None:
+    """Return "defer" or "negate" when such a marker stands shortly before start in the same clause (Latin text: 3× the window)."""
+    scale = 3 if latin else 1
     for marker in markers:
-        if marker.end > hit.start:
+        if marker.end > start:
             continue
         effect = marker.term.name
         window = settings.modality_window if effect == "defer" else settings.negation_window
-        gap = text[marker.end : hit.start]
+        gap = text[marker.end : start]
         if len(gap) <= window * scale and not _CLAUSE_BREAKS.intersection(gap):
             return effect
     return None
@@ -86,6 +93,7 @@ def read_triggers(groups: dict[str, list[Hit]], text: str, rules: RuleSet, state
     """Apply severity and secondary triggers; a deferred or negated "already happened" is a warning."""
     _read_secondary(groups, text, rules, state)
     settings, markers = rules.settings, groups.get("modality", [])
+    state.markers = markers
     threats: list[Hit] = []
     past: list[Hit] = []
     for hit in groups.get("severity", ()):
@@ -100,6 +108,8 @@ def read_triggers(groups: dict[str, list[Hit]], text: str, rules: RuleSet, state
                 threats.append(hit)
         else:
             state.raise_to(effect, hit_reason(hit, text, effect))
+            if effect == "important":
+                state.joints.append(hit)
     if past and threats:
         _complete(past, threats, text, rules, state)
 
@@ -128,14 +138,51 @@ def mark_secondary(rules: RuleSet, state: Severity) -> None:
         state.raise_to("important", Reason("severity.secondary", f"secondary complaint: evidence {state.secondary_score:g} >= {threshold:g}"))
 
 
-def people_of(text: str, given: int | None) -> tuple[int | None, list[Reason]]:
-    """Return the number of people: the phone log's field when given, else the largest count in the text."""
+def _planned(mention: PeopleMention, text: str, rules: RuleSet, state: Severity) -> bool:
+    """Tell whether a defer marker stands shortly before a people count (可以组织五十户, if 30 of us): only a plan."""
+    return modality_at(mention.start, mention.phrase[0].isascii(), state.markers, text, rules.settings) == "defer"
+
+
+def people_of(text: str, given: int | None, rules: RuleSet, state: Severity) -> tuple[int | None, list[Reason]]:
+    """Return the number of people: the phone log's field when given, else the largest count in the text.
+
+    A count that is only planned (可以组织五十户一起去) does not count. A count beside a joint-complaint
+    trigger (a letter signed by 16 owners) counts when it is larger, even against the field.
+    """
+    count, reasons = None, []
     if given is not None:
-        return given, [Reason("people.field", f"phone log says {given} people")]
-    mention = count_people(text)
-    if mention is None:
-        return None, []
-    return mention.value, [Reason("people.text", f"{mention.value} people", mention.phrase, mention.start, mention.end)]
+        count, reasons = given, [Reason("people.field", f"phone log says {given} people")]
+    else:
+        mentions = [mention for mention in find_people(text) if not _planned(mention, text, rules, state)]
+        if mentions:
+            mention = max(mentions, key=lambda found: found.value)
+            count, reasons = mention.value, [Reason("people.text", f"{mention.value} people", mention.phrase, mention.start, mention.end)]
+    joint = joint_people(text, state.joints, rules)
+    if joint is not None and joint.value > (count or 0) and not _planned(joint, text, rules, state):
+        detail = f"{joint.value} people behind the joint complaint"
+        return joint.value, reasons + [Reason("people.joint", detail, joint.phrase, joint.start, joint.end)]
+    return count, reasons
+
+
+def joint_people(text: str, joints: list[Hit], rules: RuleSet) -> PeopleMention | None:
+    """Return the largest people or signature count in a sentence with a joint-complaint trigger (an "important" rule).
+
+    A phone log's people field counts who called or came; a joint letter they bring (十几户业主签名的
+    联名信, a petition signed by 16 owners) says how many complain, so that count stands beside it.
+    """
+    if not joints:
+        return None
+    window = rules.settings.completion_window
+    mentions = [mention for mention in find_people(text) + find_signatures(text)
+                if any(_together(joint, _Span(mention), text, window) for joint in joints)]
+    return max(mentions, key=lambda mention: mention.value) if mentions else None
+
+
+class _Span:
+    """A people mention seen as a hit's span, so that _together can place it."""
+
+    def __init__(self, mention: PeopleMention) -> None:
+        self.start, self.end = mention.start, mention.end
 
 
 def collective(count: int | None, rules: RuleSet, state: Severity) -> None:

@@ -362,6 +362,38 @@ def test_threats_are_warnings_not_major(classifier):
     assert "sev.media.threat" in labels.warnings and "sev.lawsuit.threat" in labels.warnings
 
 
+def test_a_suit_told_as_filed_and_accepted_is_major(classifier):
+    body = "My claim about the floor area was filed with the Hunnan District People's Court and accepted on 2 December."
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert (labels.kind, labels.severity) == (C, MA), labels.reasons
+    assert "sev.lawsuit.past" in {reason.rule for reason in labels.reasons}
+    labels = classifier.label(subject="", body="If this is not fixed, my claim will be filed with the district court.", channel="email")
+    assert labels.severity == G, labels.reasons
+
+
+def test_a_tv_segment_that_ran_is_major(classifier):
+    body = "Last night City TV ran a four-minute segment on the panels that fell off our building."
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.severity == MA, labels.reasons
+
+
+def test_a_joint_letter_counts_its_signatures_beside_the_visitors(classifier):
+    # The log counts the three who came; the letter they hand in is signed by twelve households.
+    body = "到访：8号楼业主代表3人。管井保温缺失，寒潮后水管冻裂跑水。代表递交12户业主签字的联名投诉信。"
+    labels = classifier.label(subject="", body=body, channel="visit", people=3)
+    assert (labels.people, labels.severity) == (12, MA), labels.reasons
+    assert "people.joint" in {reason.rule for reason in labels.reasons}
+    body = "Three of us came to hand in a petition with 16 signatures about both lifts being down for three days."
+    labels = classifier.label(subject="", body=body, channel="visit", people=3)
+    assert (labels.people, labels.severity) == (16, MA), labels.reasons
+
+
+def test_a_planned_group_is_not_a_collective_complaint(classifier):
+    body = "南边工地每天晚上打桩到凌晨。我个人先反映一下，业主群里有人说再不管的话可以组织五十户一起去住建局。"
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert (labels.kind, labels.severity) == (C, G), labels.reasons
+
+
 def test_negated_or_future_lawsuit_is_not_major(classifier):
     for body in ("我们还没有起诉，只是希望尽快解决漏水", "如果再不修，下周就会上新闻", "We have not filed a lawsuit yet, but the leak must be fixed."):
         assert classifier.label(subject="", body=body, channel="email").severity != MA, body

@@ -1,0 +1,38 @@
+"""Tests of resolving a phone log's project field: names, abbreviations and homophone typos."""
+
+import pytest
+
+from services.classifier.matcher import load_projects
+from services.classifier.projectfield import by_letters, by_sound, letters, sound
+
+NAMES = {"maple court": "枫丹苑", "枫丹": "枫丹苑", "hillside residence": "半山雅居", "观澜府": "观澜府", "金桂园": "金桂园", "云栖苑": "云栖苑"}
+
+
+def test_letters_spell_out_abbreviations():
+    assert letters("Maple Ct.") == "maplecourt"
+    assert letters("Hillside Res.") == "hillsideresidence"
+
+
+def test_sound_reads_chinese_without_tones():
+    assert sound("观兰府三期") == ("guan", "lan", "fu", "san", "qi")
+    assert sound("Phase 3") == ()
+
+
+@pytest.mark.parametrize("typed,project", [("Maple Ct", "枫丹苑"), ("Hillside", "半山雅居"), ("hillside res", "半山雅居"), ("Hill", None), ("Court", None)])
+def test_by_letters(typed, project):
+    assert by_letters(typed, NAMES) == project
+
+
+@pytest.mark.parametrize("typed,project", [("观兰府", "观澜府"), ("观兰府三期", "观澜府"), ("金贵园", "金桂园"), ("云溪苑", None), ("观", None)])
+def test_by_sound_matches_homophones_only(typed, project):
+    # 云溪苑 (yun xi yuan) sounds different from 云栖苑 (yun qi yuan): another estate, not a typo.
+    assert by_sound(typed, NAMES) == project
+
+
+def test_default_projects_resolve_fields_and_say_how():
+    projects = load_projects()
+    assert projects.resolve_field("锦秀华府") == ("锦绣华府", "sounds like 锦绣华府")
+    assert projects.resolve_field("Riverside No.1") == ("滨江一号", "abbreviation of 滨江一号")
+    assert projects.resolve_field("Maple Court") == ("枫丹苑", "name")
+    assert projects.resolve_field("Pearl Bay") == ("Pearl Bay", "not a known project")
+    assert projects.resolve_field(" ") == (None, "empty")
