@@ -298,10 +298,19 @@ def test_not_a_complaint_said_outright(classifier):
 @pytest.mark.parametrize("body", [
     "管家小何负责我们楼，最近一个月在微信上报修楼道灯，基本不回，电话也不接，一直没下文。",
     "The building steward ignores my messages and never answers her phone. I asked about the hallway light three weeks ago.",
-    "維修師傅約咗朝早十點上門，等到十二點都冇人嚟。打去前台，個職員話改第二日，連句唔好意思都冇。",
 ])
-def test_a_complaint_about_how_staff_answer_is_customer_service(classifier, body):
-    # Naming the steward or the technician is no evidence for property management when the
+def test_the_steward_is_customer_service(classifier, body):
+    # The housekeeper or building steward (管家) is the estate's customer-service person.
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert (labels.kind, labels.category) == (C, "customer_service"), labels.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "維修師傅約咗朝早十點上門，等到十二點都冇人嚟。打去前台，個職員話改第二日，連句唔好意思都冇。",
+    "南门岗保安跟业主争执，爆粗口还推搡业主，物业员工素质太差，要求公开道歉。",
+])
+def test_a_complaint_about_how_staff_behaved_is_customer_service(classifier, body):
+    # Naming the technician or the guard is no evidence for property management when the
     # complaint is about how they behaved or answered.
     labels = classifier.label(subject="", body=body, channel="email")
     assert (labels.kind, labels.category) == (C, "customer_service"), labels.reasons
