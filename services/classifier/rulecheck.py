@@ -14,7 +14,9 @@ KINDS = ("complaint", "inquiry", "feedback")
 CATEGORIES = ("construction_quality", "sales", "property_management", "customer_service", "other")
 # A "past" severity rule marks that something already happened (published, aired); it completes the
 # warning rule it names when both stand in one sentence (a reporter ... the story was published).
-_EFFECTS = {"severity": ("major", "important", "warning", "past"), "modality": ("defer", "negate")}
+# A "group" rule says that a complainant speaks for others (代表, on behalf of): alone it changes
+# nothing, but a people count in its sentence counts even against the phone log's people field.
+_EFFECTS = {"severity": ("major", "important", "warning", "past", "group"), "modality": ("defer", "negate")}
 # A [[context]] rule means nothing alone; a [[secondary]] rule that requires it counts only in a
 # sentence that also holds one of its phrases (a ticket ... was closed).
 _TERM_KEYS = {"id", "phrases", "weight", "cap", "feedback_weight", "effect", "note"}

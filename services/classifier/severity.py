@@ -29,7 +29,7 @@ class Severity:
         self.warnings: list[str] = []
         self.escalation = 0.0
         self.secondary_rules: set[str] = set()
-        self.joints: list[Hit] = []  # Joint-complaint triggers that stand (not deferred or denied).
+        self.joints: list[Hit] = []  # Joint-complaint and speaks-for ("group") hits that stand (not deferred or denied).
         self.markers: list[Hit] = []  # The modality markers, for people counts that are only planned.
         self.reasons: list[Reason] = []
 
@@ -99,9 +99,9 @@ def read_triggers(groups: dict[str, list[Hit]], text: str, rules: RuleSet, state
     for hit in groups.get("severity", ()):
         effect = hit.term.name
         mode = modality(hit, markers, text, settings)
-        if effect == "past":
+        if effect == "past" or effect == "group":
             if mode is None:
-                past.append(hit)
+                (past if effect == "past" else state.joints).append(hit)
         elif effect == "warning" or mode:
             state.warn(hit_reason(hit, text, f"warning ({'threat' if effect == 'warning' else mode})"), hit.term.weight)
             if mode is None:
@@ -165,7 +165,7 @@ def people_of(text: str, given: int | None, rules: RuleSet, state: Severity) -> 
 
 
 def joint_people(text: str, joints: list[Hit], rules: RuleSet) -> PeopleMention | None:
-    """Return the largest people or signature count in a sentence with a joint-complaint trigger (an "important" rule).
+    """Return the largest people or signature count in a sentence with a joint-complaint or speaks-for ("group") hit.
 
     A phone log's people field counts who called or came; a joint letter they bring (十几户业主签名的
     联名信, a petition signed by 16 owners) says how many complain, so that count stands beside it.

@@ -397,6 +397,14 @@ def test_a_joint_letter_counts_its_signatures_beside_the_visitors(classifier):
     assert (labels.people, labels.severity) == (16, MA), labels.reasons
 
 
+def test_a_caller_who_speaks_for_households_is_a_group(classifier):
+    body = "Caller says she speaks for 8 households in Bldg 2. Couriers dump parcels on the lobby floor and several went missing."
+    labels = classifier.label(subject="", body=body, channel="phone", people=1)
+    assert (labels.people, labels.severity) == (8, IM), labels.reasons
+    labels = classifier.label(subject="", body="Couriers dump parcels on the lobby floor and several went missing.", channel="phone", people=1)
+    assert (labels.people, labels.severity) == (1, G), labels.reasons
+
+
 def test_a_planned_group_is_not_a_collective_complaint(classifier):
     body = "南边工地每天晚上打桩到凌晨。我个人先反映一下，业主群里有人说再不管的话可以组织五十户一起去住建局。"
     labels = classifier.label(subject="", body=body, channel="email")
