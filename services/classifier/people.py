@@ -108,8 +108,8 @@ def _zh_value(match: re.Match, pre: str | None) -> int | None:
     return value
 
 
-def _zh_mentions(text: str) -> list[PeopleMention]:
-    """Find Chinese people counts that are not group sizes, totals, layouts or unit numbers."""
+def _zh_mentions(text: str, totals: bool = False) -> list[PeopleMention]:
+    """Find Chinese people counts that are not group sizes, totals, layouts or unit numbers (totals=True keeps totals)."""
     found = []
     for match in _ZH_PATTERN.finditer(text):
         prefix = _ZH_PREFIX.search(text, max(0, match.start() - 3), match.start())
@@ -117,7 +117,7 @@ def _zh_mentions(text: str) -> list[PeopleMention]:
         if value is None or value < 2:
             continue
         before = (max(0, match.start() - 10), match.start())
-        if _ZH_NOT_PEOPLE_BEFORE.search(text, *before) or _ZH_HEARSAY_BEFORE.search(text, *before):
+        if (not totals and _ZH_NOT_PEOPLE_BEFORE.search(text, *before)) or _ZH_HEARSAY_BEFORE.search(text, *before):
             continue
         start = prefix.start() if prefix else match.start()
         found.append(PeopleMention(value, start, match.end(), text[start : match.end()]))
@@ -162,9 +162,13 @@ _ZH_COUNT_GATE = re.compile(r"[0-9零〇一二两三四五六七八九十百千]
 _EN_COUNT_GATE = re.compile(r"household|famil|resident|owner|neighbo|tenant|people|person|buyer|occupant|complainant|of us")
 
 
-def find_people(text: str) -> list[PeopleMention]:
-    """Return every people count mentioned in a normalized text, in text order."""
-    mentions = _zh_mentions(text) if _ZH_COUNT_GATE.search(text) else []
+def find_people(text: str, totals: bool = False) -> list[PeopleMention]:
+    """Return every people count mentioned in a normalized text, in text order.
+
+    totals=True keeps the Chinese counts that look like a building's or unit's total (本单元共6户):
+    beside 代表 (speaking for) they are the group the caller speaks for.
+    """
+    mentions = _zh_mentions(text, totals) if _ZH_COUNT_GATE.search(text) else []
     if _EN_COUNT_GATE.search(text):
         mentions += _en_mentions(text)
     return sorted(mentions, key=lambda mention: mention.start)

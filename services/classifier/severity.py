@@ -165,16 +165,26 @@ def people_of(text: str, given: int | None, rules: RuleSet, state: Severity) -> 
 
 
 def joint_people(text: str, joints: list[Hit], rules: RuleSet) -> PeopleMention | None:
-    """Return the largest people or signature count in a sentence with a joint-complaint or speaks-for ("group") hit.
+    """Return the largest people or signature count that a joint-complaint or speaks-for ("group") hit vouches for.
 
     A phone log's people field counts who called or came; a joint letter they bring (十几户业主签名的
-    联名信, a petition signed by 16 owners) says how many complain, so that count stands beside it.
+    联名信, a petition signed by 16 owners) says how many complain, so that count stands beside it:
+    anywhere in the joint hit's sentence. A speaks-for hit (代表, on behalf of) vouches only for a
+    count after it in the same clause (代表1单元共6户业主), not for "这栋楼一共120户 … 我只代表我自己家".
     """
     if not joints:
         return None
     window = rules.settings.completion_window
-    mentions = [mention for mention in find_people(text) + find_signatures(text)
-                if any(_together(joint, _Span(mention), text, window) for joint in joints)]
+    mentions = []
+    for mention in find_people(text, totals=True) + find_signatures(text):
+        for joint in joints:
+            if joint.term.name == "group":
+                vouched = joint.end <= mention.start and not _CLAUSE_BREAKS.intersection(text[joint.end : mention.start])
+            else:
+                vouched = _together(joint, _Span(mention), text, window) is not None
+            if vouched:
+                mentions.append(mention)
+                break
     return max(mentions, key=lambda mention: mention.value) if mentions else None
 
 

@@ -405,6 +405,15 @@ def test_a_caller_who_speaks_for_households_is_a_group(classifier):
     assert (labels.people, labels.severity) == (1, G), labels.reasons
 
 
+def test_speaking_for_counts_only_the_group_named_after_it(classifier):
+    body = "业主郑先生代表5号楼1单元共6户业主来电，认购时销售承诺赠送车位，现在说要另行购买。"
+    labels = classifier.label(subject="", body=body, channel="phone", people=1)
+    assert (labels.people, labels.severity) == (6, IM), labels.reasons
+    body = "我家墙面开裂。这栋楼一共120户，听说不少人家里也有，但我只代表我自己家反映。"
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.severity == G, labels.reasons
+
+
 def test_a_planned_group_is_not_a_collective_complaint(classifier):
     body = "南边工地每天晚上打桩到凌晨。我个人先反映一下，业主群里有人说再不管的话可以组织五十户一起去住建局。"
     labels = classifier.label(subject="", body=body, channel="email")
