@@ -41,6 +41,11 @@ def _is_word_char(char: str) -> bool:
     return char in _WORD_CHARS
 
 
+def _possessive(text: str, end: int) -> bool:
+    """Tell whether a possessive 's (and then no more letters) follows position end."""
+    return text.startswith("'s", end) and (end + 2 >= len(text) or text[end + 2] not in _WORD_CHARS)
+
+
 class Automaton:
     """Every phrase of a set, found at once: ahocorasick_rs (Rust), overlapping matches, character offsets.
 
@@ -81,7 +86,8 @@ def _bounded(automaton: Automaton, text: str) -> dict[str, list[Hit]]:
     """Return every match of every phrase in text that sits on word boundaries where it needs them, by dimension.
 
     A phrase that starts (ends) with a Latin letter or digit must not be preceded (followed) by
-    one; a term marked as a prefix (word*) may be followed by more letters.
+    one; a term marked as a prefix (word*) may be followed by more letters. A possessive 's ends a
+    word ("City TV's programme" holds "city tv"), though the apostrophe of "don't" does not.
     """
     groups: dict[str, list[Hit]] = {}
     size, word, new, get, values = len(text), _WORD_CHARS, tuple.__new__, groups.get, automaton.values
@@ -89,7 +95,7 @@ def _bounded(automaton: Automaton, text: str) -> dict[str, list[Hit]]:
         left, right, every, prefixed = values[index]
         if left and start and text[start - 1] in word:
             continue
-        for dimension, term in prefixed if right and end < size and text[end] in word else every:
+        for dimension, term in prefixed if right and end < size and text[end] in word and not _possessive(text, end) else every:
             members = get(dimension)
             if members is None:
                 groups[dimension] = [new(Hit, (start, end, term))]
