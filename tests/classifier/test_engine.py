@@ -317,6 +317,15 @@ def test_a_complaint_about_how_staff_behaved_is_customer_service(classifier, bod
     assert "category.conduct" in {reason.rule for reason in labels.reasons}
 
 
+def test_a_rude_salesperson_is_customer_service_but_a_late_handover_is_sales(classifier):
+    body = "今天去售楼处问交房时间，那个置业顾问全程玩手机，问了三遍才抬头，还当着其他客户翻白眼。"
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert (labels.kind, labels.category) == (C, "customer_service"), labels.reasons
+    body = "合同约定1月31日交房，现在通知推迟到3月15日。销售经理接待了，态度还算客气，但我们要求按合同支付逾期违约金。"
+    labels = classifier.label(subject="", body=body, channel="visit", people=1)
+    assert (labels.kind, labels.category) == (C, "sales"), labels.reasons
+
+
 def test_staff_named_in_a_complaint_about_the_matter_still_count(classifier):
     # Without conduct evidence the guards and the gate are the matter: property management.
     labels = classifier.label(subject="", body="保安晚上不巡逻，小区大门一直开着，外来人员随便进出。", channel="email")
