@@ -193,6 +193,36 @@ def find_signatures(text: str) -> list[PeopleMention]:
     return sorted(found, key=lambda mention: mention.start)
 
 
+# A list of flats under a joint letter: at least three unit numbers in a row (301、402、503, or one
+# flat per line, "3-0302 Li Wen"). Each listed flat is one complainant.
+_UNIT = r"(?:[0-9]{1,3}[-#])?[0-9]{3,4}"
+_INLINE_FLATS = re.compile(rf"(?<![0-9-]){_UNIT}(?:\s*[、,/;]\s*{_UNIT}){{2,}}(?![0-9])")
+_FLAT_LINE = re.compile(rf"^[ \t]*{_UNIT}(?![0-9])[^\n]*$", re.MULTILINE)
+_UNIT_TOKEN = re.compile(_UNIT)
+
+
+def find_flat_lists(text: str) -> list[PeopleMention]:
+    """Return the lists of three or more flats (inline or one per line), each as a count of its flats."""
+    found = [PeopleMention(len(set(_UNIT_TOKEN.findall(match.group(0)))), match.start(), match.end(), match.group(0))
+             for match in _INLINE_FLATS.finditer(text)]
+    run: list[re.Match] = []
+    for match in _FLAT_LINE.finditer(text):
+        if run and text.count("\n", run[-1].end(), match.start()) > 1:
+            found += _line_list(run)
+            run = []
+        run.append(match)
+    return [mention for mention in found + _line_list(run) if mention.value >= 3]
+
+
+def _line_list(run: list[re.Match]) -> list[PeopleMention]:
+    """Turn consecutive flat lines into one mention (nothing when fewer than three)."""
+    if len(run) < 3:
+        return []
+    flats = {_UNIT_TOKEN.match(line.group(0).strip()).group(0) for line in run}
+    start, end = run[0].start(), run[-1].end()
+    return [PeopleMention(len(flats), start, end, f"{len(flats)} flats listed")]
+
+
 def count_people(text: str) -> PeopleMention | None:
     """Return the largest people count in a normalized text, or None when there is none."""
     mentions = find_people(text)

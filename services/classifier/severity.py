@@ -14,7 +14,7 @@ from __future__ import annotations
 from .labels import SEVERITY_ORDER, Reason, hit_reason, span_reason
 from .matcher import Hit
 from .normalize import SENTENCE_ENDS
-from .people import PeopleMention, find_people, find_signatures
+from .people import PeopleMention, find_flat_lists, find_people, find_signatures
 from .ruleset import RuleSet, Settings
 
 _CLAUSE_BREAKS = frozenset(",.!?;:\n。、")
@@ -185,6 +185,9 @@ def joint_people(text: str, joints: list[Hit], rules: RuleSet) -> PeopleMention 
             if vouched:
                 mentions.append(mention)
                 break
+    if any(joint.term.name != "group" for joint in joints):
+        # A joint letter's list of flats may stand anywhere, usually under the signature line.
+        mentions += find_flat_lists(text)
     return max(mentions, key=lambda mention: mention.value) if mentions else None
 
 

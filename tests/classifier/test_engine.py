@@ -423,6 +423,28 @@ def test_speaking_for_counts_only_the_group_named_after_it(classifier):
     assert labels.severity == G, labels.reasons
 
 
+def test_a_joint_letter_with_a_list_of_flats_counts_the_flats(classifier):
+    flats = "\n".join(f"3-{floor:02d}02 Owner {floor}" for floor in range(3, 14))
+    body = f"We, the owners of the flats listed below, are writing together about rusted AC brackets.\n\nSigned:\n{flats}\n\nContact: 3-0302"
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert (labels.people, labels.severity) == (11, MA), labels.reasons
+    body = "我们是3幢的业主（301、402、503、604、705、806），联名反映阳台封闭整改标准不一。"
+    assert classifier.label(subject="", body=body, channel="email").severity == IM
+
+
+@pytest.mark.parametrize("body", [
+    "Drilling upstairs on Sunday again. I saw on the news that another estate fines contractors who break the rules.",
+    "这几天晚上停电两次，没有通知。新闻里说隔壁区有个小区变压器着火上了热搜，我们的变压器也该查查。",
+])
+def test_news_about_somewhere_else_is_not_exposure(classifier, body):
+    assert classifier.label(subject="", body=body, channel="email").severity == G
+
+
+def test_a_news_bulletin_that_led_with_it_is_major(classifier):
+    body = "Last night's city TV news led with the road collapse outside our south gate."
+    assert classifier.label(subject="", body=body, channel="email").severity == MA
+
+
 def test_a_planned_group_is_not_a_collective_complaint(classifier):
     body = "南边工地每天晚上打桩到凌晨。我个人先反映一下，业主群里有人说再不管的话可以组织五十户一起去住建局。"
     labels = classifier.label(subject="", body=body, channel="email")
