@@ -41,7 +41,7 @@ _EN_PATTERN = re.compile(
     rf"\b(?P<num>[0-9]+\+?|(?:{_EN_NUM})(?:-(?:{_EN_ONES}))?)\s+"
     r"(?:(?:other|different|affected|angry|concerned|more|separate|individual|unit|home|of the|of our)\s+)?"
     r"(?P<noun>households?|famil(?:y|ies)|residents?|owners?|homeowners?|neighbou?rs?|tenants?|people|persons"
-    r"|buyers?|occupants?|complainants?|of us)\b"
+    r"|buyers?|occupants?|complainants?|of us|flats|apartments)\b"
 )
 # Context just before a number that makes it something other than a count of complainants: a chat
 # group's size, a building's total, a layout (一梯两户), an address (3栋2单元), one's own family.
@@ -61,6 +61,8 @@ _EN_NOT_PEOPLE_BEFORE = re.compile(
 _EN_FLAT_AFTER_BUILDING = re.compile(r"(?:tower|block|building|bldg|phase)\s*[0-9a-z]{1,3}\s*[,/-]\s*$")
 # A singular noun after a number is an address or an ordinal, not a count (1107 owner, unit 12 resident).
 _EN_SINGULAR = frozenset(("household", "family", "resident", "owner", "homeowner", "neighbour", "neighbor", "tenant", "buyer", "occupant", "complainant"))
+# "4 flats" counts households (the flats of those complaining); "a block of 120 flats" is a total and
+# is skipped like "a building of 120 households".
 # Hearsay: people the writer told or heard from are not complaining together.
 _ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知了?|问了|问过)[^,.!?;:\n。]{0,4}$")
 _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met)\s*$")
@@ -159,7 +161,7 @@ def _en_mentions(text: str) -> list[PeopleMention]:
 # Every count needs a people noun, and a Chinese one a numeral right before it (the suffix aside): a
 # text without them is not scanned for counts, which is the common case and saves the full patterns.
 _ZH_COUNT_GATE = re.compile(r"[0-9零〇一二两三四五六七八九十百千][多余来几]?(?:[户位名家人]|个[人业住居邻家])|俩")
-_EN_COUNT_GATE = re.compile(r"household|famil|resident|owner|neighbo|tenant|people|person|buyer|occupant|complainant|of us")
+_EN_COUNT_GATE = re.compile(r"household|famil|resident|owner|neighbo|tenant|people|person|buyer|occupant|complainant|of us|flats|apartments")
 
 
 def find_people(text: str, totals: bool = False) -> list[PeopleMention]:
