@@ -53,12 +53,21 @@ def modality(hit: Hit, markers: list[Hit], text: str, settings: Settings) -> str
 
 
 def modality_at(start: int, latin: bool, markers: list[Hit], text: str, settings: Settings) -> str | None:
-    """Return "defer" or "negate" when such a marker stands shortly before start in the same clause (Latin text: 3× the window)."""
+    """Return "defer" or "negate" when such a marker stands shortly before start in the same clause (Latin text: 3× the window).
+
+    A "condition" marker (if, 如果) defers everything after it in its sentence.
+    """
     scale = 3 if latin else 1
     for marker in markers:
         if marker.end > start:
             continue
         effect = marker.term.name
+        if effect == "condition":
+            # A condition (if, 如果) makes the rest of its sentence hypothetical, however long the clause.
+            gap = text[marker.end : start]
+            if len(gap) <= settings.completion_window and not _SENTENCE_BREAKS.intersection(gap):
+                return "defer"
+            continue
         window = settings.modality_window if effect == "defer" else settings.negation_window
         gap = text[marker.end : start]
         if len(gap) <= window * scale and not _CLAUSE_BREAKS.intersection(gap):

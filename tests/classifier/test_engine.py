@@ -445,6 +445,13 @@ def test_a_news_bulletin_that_led_with_it_is_major(classifier):
     assert classifier.label(subject="", body=body, channel="email").severity == MA
 
 
+def test_a_condition_makes_the_rest_of_its_sentence_hypothetical(classifier):
+    body = ("The new parcel lockers block the fire lane next to Tower 9. Who decided this? Please move them. "
+            "If nothing changes by the end of the month I'll go round the whole tower and get every household to sign a petition.")
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert (labels.kind, labels.severity) == (C, G), labels.reasons
+
+
 def test_a_planned_group_is_not_a_collective_complaint(classifier):
     body = "南边工地每天晚上打桩到凌晨。我个人先反映一下，业主群里有人说再不管的话可以组织五十户一起去住建局。"
     labels = classifier.label(subject="", body=body, channel="email")
