@@ -17,7 +17,8 @@ from .matcher import Hit, Matcher, ProjectList
 from .quoting import message_text
 from .ruleset import RuleSet, RuleSource
 from .scoring import choose_category, choose_kind
-from .severity import Severity, collective, mark_secondary, people_of, read_triggers
+from .collective import collective, people_of
+from .severity import Severity, mark_secondary, read_triggers
 
 __all__ = ["Classifier", "Labels", "Reason", "classify_one", "decide", "message_text"]
 

@@ -6,7 +6,7 @@ never a severity. A "past" rule (published, aired, 见报) completes the warning
 both stand, neither deferred nor denied, in one sentence: "a reporter interviewed me ... the story
 was published yesterday" is media exposure that already happened. Secondary-complaint evidence is
 summed per rule; a rule that requires a context (a case word) counts only in a sentence with one.
-People counts apply the collective thresholds.
+People counts and the collective thresholds are in collective.py.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from __future__ import annotations
 from .labels import SEVERITY_ORDER, Reason, hit_reason, span_reason
 from .matcher import Hit
 from .normalize import SENTENCE_ENDS
-from .people import PeopleMention, find_flat_lists, find_people, find_signatures
 from .ruleset import RuleSet, Settings
 
-_CLAUSE_BREAKS = frozenset(",.!?;:\n。、")
+CLAUSE_BREAKS = frozenset(",.!?;:\n。、")
 _SENTENCE_BREAKS = frozenset(SENTENCE_ENDS)
 
 
@@ -70,12 +69,12 @@ def modality_at(start: int, latin: bool, markers: list[Hit], text: str, settings
             continue
         window = settings.modality_window if effect == "defer" else settings.negation_window
         gap = text[marker.end : start]
-        if len(gap) <= window * scale and not _CLAUSE_BREAKS.intersection(gap):
+        if len(gap) <= window * scale and not CLAUSE_BREAKS.intersection(gap):
             return effect
     return None
 
 
-def _together(one: Hit, other: Hit, text: str, window: int) -> tuple[int, int] | None:
+def together(one: Hit, other: Hit, text: str, window: int) -> tuple[int, int] | None:
     """Return the span of two hits when they stand in one sentence, at most window characters long."""
     start, end = min(one.start, other.start), max(one.end, other.end)
     if end - start <= window and not _SENTENCE_BREAKS.intersection(text[start:end]):
@@ -91,7 +90,7 @@ def _read_secondary(groups: dict[str, list[Hit]], text: str, rules: RuleSet, sta
         if rule in state.secondary_rules:
             continue
         needed = rules.requires.get(rule)
-        if needed and not any(other.term.rule == needed and _together(hit, other, text, window) for other in context):
+        if needed and not any(other.term.rule == needed and together(hit, other, text, window) for other in context):
             continue
         state.secondary_rules.add(rule)
         state.secondary_score += hit.term.weight
@@ -131,7 +130,7 @@ def _complete(past: list[Hit], threats: list[Hit], text: str, rules: RuleSet, st
         for threat in threats:
             if threat.term.rule != wanted:
                 continue
-            span = _together(marker, threat, text, window)
+            span = together(marker, threat, text, window)
             if span:
                 start, end = span
                 detail = f"major: {text[threat.start:threat.end]!r} already happened ({text[marker.start:marker.end]!r}, same sentence)"
@@ -145,74 +144,3 @@ def mark_secondary(rules: RuleSet, state: Severity) -> None:
     if state.secondary_score >= threshold:
         state.secondary = True
         state.raise_to("important", Reason("severity.secondary", f"secondary complaint: evidence {state.secondary_score:g} >= {threshold:g}"))
-
-
-def _planned(mention: PeopleMention, text: str, rules: RuleSet, state: Severity) -> bool:
-    """Tell whether a defer marker stands shortly before a people count (可以组织五十户, if 30 of us): only a plan."""
-    return modality_at(mention.start, mention.phrase[0].isascii(), state.markers, text, rules.settings) == "defer"
-
-
-def people_of(text: str, given: int | None, rules: RuleSet, state: Severity) -> tuple[int | None, list[Reason]]:
-    """Return the number of people: the phone log's field when given, else the largest count in the text.
-
-    A count that is only planned (可以组织五十户一起去) does not count. A count beside a joint-complaint
-    trigger (a letter signed by 16 owners) counts when it is larger, even against the field.
-    """
-    count, reasons = None, []
-    if given is not None:
-        count, reasons = given, [Reason("people.field", f"phone log says {given} people")]
-    else:
-        mentions = [mention for mention in find_people(text) if not _planned(mention, text, rules, state)]
-        if mentions:
-            mention = max(mentions, key=lambda found: found.value)
-            count, reasons = mention.value, [Reason("people.text", f"{mention.value} people", mention.phrase, mention.start, mention.end)]
-    joint = joint_people(text, state.joints, rules)
-    if joint is not None and joint.value > (count or 0) and not _planned(joint, text, rules, state):
-        detail = f"{joint.value} people behind the joint complaint"
-        return joint.value, reasons + [Reason("people.joint", detail, joint.phrase, joint.start, joint.end)]
-    return count, reasons
-
-
-def joint_people(text: str, joints: list[Hit], rules: RuleSet) -> PeopleMention | None:
-    """Return the largest people or signature count that a joint-complaint or speaks-for ("group") hit vouches for.
-
-    A phone log's people field counts who called or came; a joint letter they bring (十几户业主签名的
-    联名信, a petition signed by 16 owners) says how many complain, so that count stands beside it:
-    anywhere in the joint hit's sentence. A speaks-for hit (代表, on behalf of) vouches only for a
-    count after it in the same clause (代表1单元共6户业主), not for "这栋楼一共120户 … 我只代表我自己家".
-    """
-    if not joints:
-        return None
-    window = rules.settings.completion_window
-    mentions = []
-    for mention in find_people(text, totals=True) + find_signatures(text):
-        for joint in joints:
-            if joint.term.name == "group":
-                vouched = joint.end <= mention.start and not _CLAUSE_BREAKS.intersection(text[joint.end : mention.start])
-            else:
-                vouched = _together(joint, _Span(mention), text, window) is not None
-            if vouched:
-                mentions.append(mention)
-                break
-    if any(joint.term.name != "group" for joint in joints):
-        # A joint letter's list of flats may stand anywhere, usually under the signature line.
-        mentions += find_flat_lists(text)
-    return max(mentions, key=lambda mention: mention.value) if mentions else None
-
-
-class _Span:
-    """A people mention seen as a hit's span, so that _together can place it."""
-
-    def __init__(self, mention: PeopleMention) -> None:
-        self.start, self.end = mention.start, mention.end
-
-
-def collective(count: int | None, rules: RuleSet, state: Severity) -> None:
-    """Apply the collective-complaint thresholds to the number of people."""
-    if count is None:
-        return
-    settings = rules.settings
-    if count >= settings.collective_major:
-        state.raise_to("major", Reason("severity.collective.major", f"{count} people >= {settings.collective_major}"))
-    elif count >= settings.collective_important:
-        state.raise_to("important", Reason("severity.collective.important", f"{count} people >= {settings.collective_important}"))
