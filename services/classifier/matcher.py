@@ -41,9 +41,17 @@ def _is_word_char(char: str) -> bool:
     return char in _WORD_CHARS
 
 
-def _possessive(text: str, end: int) -> bool:
-    """Tell whether a possessive 's (and then no more letters) follows position end."""
-    return text.startswith("'s", end) and (end + 2 >= len(text) or text[end + 2] not in _WORD_CHARS)
+def _word_ends(text: str, end: int) -> bool:
+    """Tell whether the word ends at end although a word character follows: a closing quote (done') or a possessive 's."""
+    if text[end] != "'":
+        return False
+    after = end + 2 if text.startswith("'s", end) else end + 1
+    return after >= len(text) or text[after] not in _WORD_CHARS
+
+
+def _opening_quote(text: str, start: int) -> bool:
+    """Tell whether the apostrophe before start opens a quotation ('completed) rather than ending a word (don't)."""
+    return text[start - 1] == "'" and (start < 2 or text[start - 2] not in _WORD_CHARS)
 
 
 class Automaton:
@@ -86,16 +94,17 @@ def _bounded(automaton: Automaton, text: str) -> dict[str, list[Hit]]:
     """Return every match of every phrase in text that sits on word boundaries where it needs them, by dimension.
 
     A phrase that starts (ends) with a Latin letter or digit must not be preceded (followed) by
-    one; a term marked as a prefix (word*) may be followed by more letters. A possessive 's ends a
-    word ("City TV's programme" holds "city tv"), though the apostrophe of "don't" does not.
+    one; a term marked as a prefix (word*) may be followed by more letters. A possessive 's and a
+    quotation mark end a word ("City TV's programme" holds "city tv", "marked 'completed'" holds
+    "completed"), though the apostrophe of "don't" does not.
     """
     groups: dict[str, list[Hit]] = {}
     size, word, new, get, values = len(text), _WORD_CHARS, tuple.__new__, groups.get, automaton.values
     for index, start, end in automaton.matches(text):
         left, right, every, prefixed = values[index]
-        if left and start and text[start - 1] in word:
+        if left and start and text[start - 1] in word and not _opening_quote(text, start):
             continue
-        for dimension, term in prefixed if right and end < size and text[end] in word and not _possessive(text, end) else every:
+        for dimension, term in prefixed if right and end < size and text[end] in word and not _word_ends(text, end) else every:
             members = get(dimension)
             if members is None:
                 groups[dimension] = [new(Hit, (start, end, term))]
