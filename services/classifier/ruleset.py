@@ -72,15 +72,19 @@ class RuleSet:
 
 
 def make_terms(phrases: list[str], rule: str, target: str, weight: float) -> list[Term]:
-    """Turn the phrases of one rule into normalized Terms ("word*" matches any word ending)."""
-    terms = []
+    """Turn the phrases of one rule into normalized Terms ("word*" matches any word ending).
+
+    A phrase that two entries of the rule spell (态度很差 and 态度{很,太}{差,…}, or one written twice)
+    becomes one Term: the matcher reports a hit per Term, so a repeat would count the phrase twice.
+    """
+    terms: dict[tuple[str, bool], Term] = {}
     for raw in phrases:
         for literal in expand(raw):
             prefix = literal.endswith("*")
             text = normalize_phrase(literal.rstrip("*"))
             if text:
-                terms.append(Term(text, rule, target, float(weight), prefix))
-    return terms
+                terms.setdefault((text, prefix), Term(text, rule, target, float(weight), prefix))
+    return list(terms.values())
 
 
 def _line_of(text: str, needle: str, anchor: str | None = None) -> int | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.classifier.ruleset import DEFAULT_RULES, RuleError, RuleSource, expand, load_rules
+from services.classifier.ruleset import DEFAULT_RULES, RuleError, RuleSource, expand, load_rules, make_terms
 
 MINIMAL = '''version = "{version}"
 
@@ -143,6 +143,12 @@ def test_caps_and_feedback_weights_are_loaded():
     rules = load_rules()
     assert rules.caps["kind.inquiry.explicit"] == 6
     assert rules.feedback_weights["cat.property.team"] > rules.feedback_weights["cat.other.utility"]
+
+
+def test_a_phrase_spelled_twice_in_one_rule_is_one_term():
+    # The matcher reports a hit per Term: a repeat would count the phrase twice.
+    terms = make_terms(["态度很差", "态度{很,太}差", "leak*", "leak*"], "r", "category:other", 4)
+    assert sorted((term.phrase, term.prefix) for term in terms) == [("leak", True), ("态度太差", False), ("态度很差", False)]
 
 
 def test_roles_are_loaded():
