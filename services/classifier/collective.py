@@ -58,7 +58,7 @@ def joint_people(text: str, joints: list[Hit], rules: RuleSet) -> PeopleMention 
             if joint.term.name == "group":
                 vouched = joint.end <= mention.start and not CLAUSE_BREAKS.intersection(text[joint.end : mention.start])
             else:
-                vouched = together(joint, _Span(mention), text, window) is not None
+                vouched = together(joint, mention, text, window) is not None
             if vouched:
                 mentions.append(mention)
                 break
@@ -66,13 +66,6 @@ def joint_people(text: str, joints: list[Hit], rules: RuleSet) -> PeopleMention 
         # A joint letter's list of flats may stand anywhere, usually under the signature line.
         mentions += find_flat_lists(text)
     return max(mentions, key=lambda mention: mention.value) if mentions else None
-
-
-class _Span:
-    """A people mention seen as a hit's span, so that together() can place it."""
-
-    def __init__(self, mention: PeopleMention) -> None:
-        self.start, self.end = mention.start, mention.end
 
 
 def collective(count: int | None, rules: RuleSet, state: Severity) -> None:

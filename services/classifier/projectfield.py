@@ -18,7 +18,7 @@ imported on first use, since most fields match exactly and its dictionary takes 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 _ABBREVIATIONS = {"ct": "court", "crt": "court", "res": "residence", "resid": "residence", "gdn": "garden", "gdns": "gardens", "gd": "garden", "mans": "mansion"}
 _WORD = re.compile(r"[a-z0-9]+")
@@ -32,7 +32,7 @@ def letters(value: str) -> str:
     return "".join(_ABBREVIATIONS.get(word, word) for word in _WORD.findall(value.casefold()))
 
 
-@cache
+@lru_cache(maxsize=4096)  # Bounded: the service sees an endless stream of typed fields.
 def sound(value: str) -> tuple[str, ...]:
     """Return the toneless pinyin of a text's Chinese characters (观澜府 → guan, lan, fu)."""
     from pypinyin import lazy_pinyin

@@ -14,6 +14,7 @@ from __future__ import annotations
 from .labels import SEVERITY_ORDER, Reason, hit_reason, span_reason
 from .matcher import Hit
 from .normalize import SENTENCE_ENDS
+from .people import PeopleMention
 from .ruleset import RuleSet, Settings
 
 CLAUSE_BREAKS = frozenset(",.!?;:\n。、")
@@ -74,8 +75,8 @@ def modality_at(start: int, latin: bool, markers: list[Hit], text: str, settings
     return None
 
 
-def together(one: Hit, other: Hit, text: str, window: int) -> tuple[int, int] | None:
-    """Return the span of two hits when they stand in one sentence, at most window characters long."""
+def together(one: Hit, other: Hit | PeopleMention, text: str, window: int) -> tuple[int, int] | None:
+    """Return the span of two hits (or a hit and a people count) when they stand in one sentence, at most window characters long."""
     start, end = min(one.start, other.start), max(one.end, other.end)
     if end - start <= window and not _SENTENCE_BREAKS.intersection(text[start:end]):
         return start, end
