@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         # The classifier tools parse their own options (and --help).
         from services.classifier import evaluate
         return (evaluate.classify_main if argv[0] == "classify" else evaluate.evaluate_main)(argv[1:])
+    if argv and argv[0] == "train-model":
+        from services.classifier import training
+        return training.train_main(argv[1:])
     parser = argparse.ArgumentParser(prog="complaintdesk", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="run the whole system on its embedded defaults (NATS, SQLite, mail sandbox)")
@@ -49,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("settings", help="print the table of settings")
     sub.add_parser("classify", help="label a JSONL file of messages (see: complaintdesk classify --help)")
     sub.add_parser("evaluate", help="score the labels of a labeled JSONL file (see: complaintdesk evaluate --help)")
+    sub.add_parser("train-model", help="train the classifier's text model from labeled JSONL files (needs the train extra)")
     args = parser.parse_args(argv)
 
     if args.command == "settings":

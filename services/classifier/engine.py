@@ -10,6 +10,7 @@ with a CountStore, exactly as the service and the evaluation do.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from .counts import COUNT_THRESHOLD, CountResult, CountStore, identity_of
 from .labels import SEVERITY_ORDER, Labels, Reason
@@ -20,7 +21,16 @@ from .scoring import choose_category, choose_kind
 from .collective import collective, people_of
 from .severity import Severity, mark_secondary, read_triggers
 
-__all__ = ["Classifier", "Labels", "Reason", "classify_one", "decide", "message_text"]
+__all__ = ["Classifier", "Labels", "Reading", "Reason", "classify_one", "decide", "message_text"]
+
+
+class Reading(NamedTuple):
+    """A message as the classifier reads it: the text to label, whether quotes were dropped, the whole body, the text model's opinions."""
+
+    text: str
+    dropped: bool
+    whole: str
+    opinions: dict[str, dict[str, float]] | None
 
 
 class Classifier:
@@ -57,19 +67,29 @@ class Classifier:
             return name, [Reason("project.pattern", f"address pattern of {name}")]
         return name, [Reason("project.text", name, text[hit.start : hit.end], hit.start, hit.end)]
 
-    def label(self, *, subject: str, body: str, channel: str, people: int | None = None, project: str | None = None, category_hint: str | None = None) -> Labels:
-        """Label one message from its text and the phone log's fields (no counts)."""
+    def read(self, messages: list[tuple[str, str]]) -> list[Reading]:
+        """Read (subject, body) pairs: their text, and the text model's opinions on all of them in one call."""
+        rules = self.matcher().rules
+        texts = [message_text(subject, body) for subject, body in messages]
+        if rules.model is None or not any(rules.model_weights.values()):
+            return [Reading(*text, None) for text in texts]
+        return [Reading(*text, opinions) for text, opinions in zip(texts, rules.model.opinions_many([text[0] for text in texts]))]
+
+    def label(self, *, subject: str, body: str, channel: str, people: int | None = None, project: str | None = None,
+              category_hint: str | None = None, reading: Reading | None = None) -> Labels:
+        """Label one message from its text and the phone log's fields (no counts); reading: read() of the same subject and body."""
         matcher = self.matcher()
         rules = matcher.rules
-        text, dropped, whole = message_text(subject, body)
+        text, dropped, whole, opinions = reading or self.read([(subject, body)])[0]
         groups = matcher.groups(text)
         mentions = sorted(groups.pop("project", ()), key=lambda hit: hit.start)
         state = Severity()
         read_triggers(groups, text, rules, state)
         mark_secondary(rules, state)
         escalation = state.escalation + (state.secondary_score if state.secondary else 0.0)
-        kind, kind_reasons = choose_kind(groups.get("kind", []), text, rules, escalation, state.level == "major")
-        category, category_reasons = choose_category(groups.get("category", []), text, rules, category_hint, kind)
+        opinions = opinions or {}
+        kind, kind_reasons = choose_kind(groups.get("kind", []), text, rules, escalation, state.level == "major", opinions.get("kind"))
+        category, category_reasons = choose_category(groups.get("category", []), text, rules, category_hint, kind, opinions.get("category"))
         count, people_reasons = people_of(text, people, rules, state)
         project_name, project_reasons = self._project(text, project, whole, mentions)
         if kind == "complaint":
@@ -99,11 +119,11 @@ def decide(labels: Labels, count: CountResult | None) -> Labels:
                   labels.warnings, labels.reasons + (reason,), labels.ruleset_version, raise_ids)
 
 
-def classify_one(classifier: Classifier, store: CountStore | None, msg: dict) -> Labels:
+def classify_one(classifier: Classifier, store: CountStore | None, msg: dict, reading: Reading | None = None) -> Labels:
     """Label one message dict (the JSONL/contract fields), record it in the count store, apply the count rule."""
     labels = classifier.label(
         subject=msg.get("subject") or "", body=msg.get("body") or "", channel=msg.get("channel") or "email",
-        people=msg.get("people"), project=msg.get("project"), category_hint=msg.get("category_hint"),
+        people=msg.get("people"), project=msg.get("project"), category_hint=msg.get("category_hint"), reading=reading,
     )
     if store is None:
         return labels

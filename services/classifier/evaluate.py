@@ -14,6 +14,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import orjson
 
@@ -22,6 +23,7 @@ from .engine import Classifier, Labels, classify_one
 from .matcher import load_projects
 from .ruleset import CATEGORIES, KINDS, RuleSource
 
+READ_BLOCK = 256  # messages per text-model call: numpy's per-call cost is paid once per block
 LABELS = {"kind": KINDS, "category": CATEGORIES, "severity": ("general", "important", "major")}
 
 
@@ -53,18 +55,29 @@ def read_messages(path: str) -> list[dict]:
     return list(iter_messages(path))
 
 
+def batched(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """Yield lists of up to size items in order (itertools.batched arrives only in Python 3.12)."""
+    iterator = iter(items)
+    while block := list(islice(iterator, size)):
+        yield block
+
+
 def labelled(messages: Iterable[dict], db: str | None = None, rules: str | None = None, projects: str | None = None) -> Iterator[tuple[dict, Labels]]:
     """Label messages in order with a fresh classifier and count store; yield each message with its labels.
 
     The store records the run in batches (CountStore.batch): a bulk run needs no transaction per message.
+    The text model reads a block of messages per call (Classifier.read); its opinion of a message
+    does not depend on the others, so the labels are those of one message at a time.
     """
     classifier = Classifier(RuleSource(rules), load_projects(projects))
     store = CountStore(make_engine(db))
     # The rules, their automaton and the store live for the whole run: keep the collector from rescanning them.
     gc.freeze()
     with store.batch():
-        for message in messages:
-            yield message, classify_one(classifier, store, message)
+        for block in batched(messages, READ_BLOCK):
+            readings = classifier.read([(message.get("subject") or "", message.get("body") or "") for message in block])
+            for message, reading in zip(block, readings):
+                yield message, classify_one(classifier, store, message, reading)
 
 
 def run(messages: list[dict], db: str | None = None, rules: str | None = None, projects: str | None = None) -> list[Labels]:

@@ -25,7 +25,8 @@ _TERM_KEYS = {"id", "phrases", "weight", "cap", "feedback_weight", "effect", "no
 # complaint with enough conduct evidence, person rules do not count (the staff's conduct is the matter).
 _ROLES = ("person", "conduct")
 _LINK_KEYS = {"severity": {"completes"}, "secondary": {"requires"}}
-_TOP_KEYS = {"version", "description", "settings", "kinds", "categories", "severity", "secondary", "exclude", "modality", "context"}
+_TOP_KEYS = {"version", "description", "settings", "kinds", "categories", "severity", "secondary", "exclude", "modality", "context", "model"}
+_MODEL_KEYS = {"file", "kind_weight", "category_weight"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Parsed:
     completes: dict[str, str]
     requires: dict[str, str]
     roles: dict[str, str]
+    model: dict | None = None
 
 
 def expand(phrase: str) -> list[str]:
@@ -170,6 +172,21 @@ def _settings(data) -> dict:
     return dict(table)
 
 
+def _model(data) -> dict | None:
+    """Check the optional [model] table: the text model's file and the weight of its opinion per label."""
+    if "model" not in data:
+        return None
+    table = _table(data["model"], "model", "[model]")
+    _no_unknown(table, _MODEL_KEYS, "model")
+    if not isinstance(table.get("file"), str) or not table["file"].strip():
+        raise Problem("model.file", "missing or not a file name (relative to the rule file)", "[model]")
+    for name in ("kind_weight", "category_weight"):
+        value = table.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise Problem(f"model.{name}", "must be a number ≥ 0 (0: the model's opinion does not count)", name)
+    return {"file": table["file"].strip(), "kind_weight": float(table.get("kind_weight", 0)), "category_weight": float(table.get("category_weight", 0))}
+
+
 def _role(entry: dict, key: str, roles: dict[str, str]) -> None:
     """Check and record the optional role of a category rule (person or conduct)."""
     role = entry.get("role")
@@ -231,4 +248,4 @@ def parse_rules(data: dict) -> Parsed:
     severity, secondary = data.get("severity", []), data.get("secondary", [])
     completes = _links(severity, "severity", "completes", lambda entry: entry.get("effect") == "past", ids["severity:warning"], 'a severity rule with effect "warning"')
     requires = _links(secondary, "secondary", "requires", lambda entry: False, ids["context"], "a [[context]] rule")
-    return Parsed(version.strip(), _settings(data), names, specs, caps["cap"], caps["feedback_weight"], completes, requires, roles)
+    return Parsed(version.strip(), _settings(data), names, specs, caps["cap"], caps["feedback_weight"], completes, requires, roles, _model(data))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .normalize import normalize_phrase
 from .rulecheck import CATEGORIES, KINDS, Problem, Settings, expand, parse_rules
+from .textmodel import ModelError, TextModel
 
 __all__ = ["CATEGORIES", "KINDS", "RuleError", "RuleSet", "RuleSource", "Settings", "Term", "expand", "load_rules", "make_terms", "read_toml"]
 
@@ -69,6 +70,8 @@ class RuleSet:
     completes: dict[str, str] = field(default_factory=dict)
     requires: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)  # category rule id -> "person" or "conduct"
+    model: TextModel | None = None  # the text model's second opinion ([model] in the rule file)
+    model_weights: dict[str, float] = field(default_factory=dict)  # head -> weight of its probabilities
 
 
 def make_terms(phrases: list[str], rule: str, target: str, weight: float) -> list[Term]:
@@ -135,7 +138,25 @@ def load_rules(path: str | os.PathLike | None = None) -> RuleSet:
     terms = tuple(term for spec in parsed.term_specs for term in make_terms(*spec))
     _no_double_counting(path, text, terms)
     settings = Settings(**parsed.settings)
-    return RuleSet(parsed.version, path, settings, parsed.category_names, terms, parsed.caps, parsed.feedback_weights, parsed.completes, parsed.requires, parsed.roles)
+    model, weights = _load_model(path, text, parsed.model)
+    return RuleSet(parsed.version, path, settings, parsed.category_names, terms, parsed.caps, parsed.feedback_weights,
+                   parsed.completes, parsed.requires, parsed.roles, model, weights)
+
+
+def _load_model(path: str, text: str, spec: dict | None) -> tuple[TextModel | None, dict[str, float]]:
+    """Load the text model a rule file names (its path is relative to the rule file), checking its heads."""
+    if spec is None:
+        return None, {}
+    file = Path(path).parent / spec["file"]
+    try:
+        model = TextModel.load(file)
+    except ModelError as exc:
+        raise _error(path, text, Problem("model.file", str(exc), "[model]")) from None
+    for head, names in (("kind", KINDS), ("category", CATEGORIES)):
+        classes = model.heads.get(head).classes if head in model.heads else ()
+        if not classes or not set(classes) <= set(names):
+            raise _error(path, text, Problem("model.file", f"{file}: head {head!r} must give classes of {', '.join(names)}", "[model]"))
+    return model, {"kind": spec["kind_weight"], "category": spec["category_weight"]}
 
 
 class RuleSource:

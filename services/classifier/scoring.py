@@ -78,8 +78,18 @@ def _without_accusing_questions(hits: list[Hit], text: str) -> list[Hit]:
     return [hit for hit in hits if hit.term.name != "inquiry" or hit.term.weight < 0 or bisect_left(ends, hit.start) not in sentences]
 
 
-def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, forced: bool) -> tuple[str, list[Reason]]:
-    """Choose the kind by summed weights (quoted speech aside); escalation adds to complaint.
+def with_model(totals: dict[str, float], opinion: dict[str, float] | None, head: str, rules: RuleSet) -> tuple[dict[str, float], list[Reason]]:
+    """Add the text model's opinion (weight × probability) to the rules' totals, and explain it."""
+    weight = rules.model_weights.get(head, 0.0)
+    if opinion is None or not weight or rules.model is None:
+        return totals, []
+    combined = {name: score + weight * opinion.get(name, 0.0) for name, score in totals.items()}
+    said = ", ".join([f"{name} {opinion.get(name, 0.0):.2f}" for name in totals])
+    return combined, [Reason(f"model.{head}", f"text model {rules.model.version} × {weight:g}: {said}")]
+
+
+def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, forced: bool, opinion: dict[str, float] | None = None) -> tuple[str, list[Reason]]:
+    """Choose the kind by summed weights (quoted speech aside) and the text model's opinion; escalation adds to complaint.
 
     forced (an event that already happened: a suit filed, a story published) makes it a complaint,
     unless the message is clearly praise or a suggestion (a news story that praises the staff is not
@@ -103,10 +113,12 @@ def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, f
     summary = ", ".join([f"{name} {score:g}" for name, score in totals.items()])
     if forced and not praise:
         return "complaint", _supporting(hits, "complaint", text) + reasons + [Reason("kind.forced", f"an event that already happened makes it a complaint ({summary})")]
-    kind, score = _best(totals)
-    if score < rules.settings.min_kind_score:
+    if _best(totals)[1] < rules.settings.min_kind_score:
         return rules.settings.default_kind, reasons + [Reason("kind.default", f"no clear kind ({summary})")]
-    return kind, _supporting(hits, kind, text) + reasons + [Reason("kind.score", summary)]
+    # The model weighs in only where the rules found a kind: without any phrase the default stands.
+    combined, said = with_model(totals, opinion, "kind", rules)
+    kind, _ = _best(combined)
+    return kind, _supporting(hits, kind, text) + reasons + [Reason("kind.score", summary)] + said
 
 
 def _without_persons(hits: list[Hit], rules: RuleSet) -> tuple[list[Hit], float]:
@@ -129,8 +141,8 @@ def _without_persons(hits: list[Hit], rules: RuleSet) -> tuple[list[Hit], float]
     return [hit for hit in hits if roles.get(hit.term.rule) != "person"], evidence
 
 
-def choose_category(hits: list[Hit], text: str, rules: RuleSet, hint: str | None, kind: str) -> tuple[str, list[Reason]]:
-    """Choose the category by summed weights (feedback: by its own weights, which favour whom it praises); a valid hint wins.
+def choose_category(hits: list[Hit], text: str, rules: RuleSet, hint: str | None, kind: str, opinion: dict[str, float] | None = None) -> tuple[str, list[Reason]]:
+    """Choose the category by summed weights (feedback: by its own weights, which favour whom it praises) and the text model's opinion; a valid hint wins.
 
     In a complaint about staff conduct, the nouns naming the staff do not count (_without_persons).
     """
@@ -144,7 +156,8 @@ def choose_category(hits: list[Hit], text: str, rules: RuleSet, hint: str | None
             reasons.append(Reason("category.conduct", f"staff conduct evidence {evidence:g}: the words naming staff do not count"))
     totals = scores(hits, CATEGORIES, rules.caps, rules.feedback_weights if kind == "feedback" else None)
     summary = ", ".join([f"{name} {score:g}" for name, score in totals.items()])
-    category, score = _best(totals)
+    combined, said = with_model(totals, opinion, "category", rules)
+    category, score = _best(combined)
     if score <= 0:
         return rules.settings.default_category, reasons + [Reason("category.default", f"no category phrase ({summary})")]
-    return category, _supporting(hits, category, text) + reasons + [Reason("category.score", summary)]
+    return category, _supporting(hits, category, text) + reasons + [Reason("category.score", summary)] + said
