@@ -7,8 +7,9 @@ logs) for 8 projects and writes them to a JSONL file. Then it runs the real comm
 ``complaintdesk classify FILE --out OUT``, as a child process --runs times (start-up, reading,
 labelling, the count store and writing all included) and prints each run's wall and CPU time
 and the rate; the best run is the figure, since a shared machine only ever slows a run down.
-Two in-process passes follow, to show where the time goes: labels only (Classifier.label) and
-the full path (classify_one with a batched count store, as the command does). The count
+Three in-process passes follow, to show where the time goes: labels only (Classifier.read in
+blocks and Classifier.label), the text model's share of that (TextModel.opinions_many), and the
+full path (classify_one with a batched count store, as the command does). The count
 store's cost grows with the size of a 30-day cluster: --minutes-apart sets how busy the center is.
 Target: ≥ 5,000 messages per second on one core for the command.
 """
@@ -31,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.classifier.counts import CountStore, make_engine  # noqa: E402
 from services.classifier.engine import Classifier, classify_one  # noqa: E402
-from services.classifier.evaluate import read_messages  # noqa: E402
+from services.classifier.evaluate import READ_BLOCK, read_messages  # noqa: E402
+from services.classifier.quoting import message_text  # noqa: E402
 from services.classifier.matcher import load_projects  # noqa: E402
 from services.classifier.ruleset import RuleSource  # noqa: E402
 
@@ -71,17 +73,34 @@ def generate(count: int, seed: int = 7, minutes_apart: float = 60) -> list[dict]
     return messages
 
 
+def _readings(classifier: Classifier, messages: list[dict]) -> list:
+    """Read the messages in blocks, as `complaintdesk classify` does (the text model scores a block per call)."""
+    readings = []
+    for start in range(0, len(messages), READ_BLOCK):
+        block = messages[start : start + READ_BLOCK]
+        readings += classifier.read([(m["subject"], m["body"]) for m in block])
+    return readings
+
+
 def _labels_only(classifier: Classifier, messages: list[dict]) -> None:
-    """Label every message (results are used and dropped, as the service and the CLI stream them)."""
-    for m in messages:
-        classifier.label(subject=m["subject"], body=m["body"], channel=m["channel"], people=m["people"], project=m["project"])
+    """Read and label every message (results are used and dropped, as the service and the CLI stream them)."""
+    for m, reading in zip(messages, _readings(classifier, messages)):
+        classifier.label(subject=m["subject"], body=m["body"], channel=m["channel"], people=m["people"], project=m["project"], reading=reading)
+
+
+def _model_only(classifier: Classifier, texts: list[str]) -> None:
+    """The text model's share: score the (already read) texts in blocks, nothing else."""
+    model = classifier.matcher().rules.model
+    if model is not None:
+        for start in range(0, len(texts), READ_BLOCK):
+            model.opinions_many(texts[start : start + READ_BLOCK])
 
 
 def _full(classifier: Classifier, store: CountStore, messages: list[dict]) -> None:
     """Classify every message with counts, exactly as `complaintdesk classify` does."""
     with store.batch():
-        for m in messages:
-            classify_one(classifier, store, m)
+        for m, reading in zip(messages, _readings(classifier, messages)):
+            classify_one(classifier, store, m, reading)
 
 
 def command(path: Path, count: int, runs: int, db: str | None) -> float:
@@ -136,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     gc.freeze()  # The input stays in memory for the whole run; the collector need not rescan it.
     classifier = Classifier(RuleSource(), load_projects())
-    timed("labels only (Classifier.label)", len(messages), lambda: _labels_only(classifier, messages))
+    timed("labels only (Classifier.read in blocks + Classifier.label)", len(messages), lambda: _labels_only(classifier, messages))
+    texts = [message_text(m["subject"], m["body"])[0] for m in messages]
+    timed("of which the text model (TextModel.opinions_many in blocks)", len(messages), lambda: _model_only(classifier, texts))
     store = CountStore(make_engine(args.db))
     timed("full classify in process (classify_one + batched count store)", len(messages), lambda: _full(classifier, store, messages))
     if not args.keep:

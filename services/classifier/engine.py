@@ -20,6 +20,7 @@ from .ruleset import RuleSet, RuleSource
 from .scoring import choose_category, choose_kind
 from .collective import collective, people_of
 from .severity import Severity, mark_secondary, read_triggers
+from .textmodel import Opinion
 
 __all__ = ["Classifier", "Labels", "Reading", "Reason", "classify_one", "decide", "message_text"]
 
@@ -30,7 +31,7 @@ class Reading(NamedTuple):
     text: str
     dropped: bool
     whole: str
-    opinions: dict[str, dict[str, float]] | None
+    opinions: dict[str, Opinion] | None
 
 
 class Classifier:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,18 @@ FORMAT = 1
 
 class ModelError(ValueError):
     """A model file that cannot be used; the message names the file and the field."""
+
+
+class Opinion(NamedTuple):
+    """One head's opinion of one text: a probability per class, and how many of its n-grams the text holds."""
+
+    classes: tuple[str, ...]
+    probabilities: list[float]  # in the order of classes
+    ngrams: int
+
+    def by_class(self) -> dict[str, float]:
+        """The probabilities keyed by class."""
+        return dict(zip(self.classes, self.probabilities))
 
 
 @dataclass(frozen=True)
@@ -137,12 +150,12 @@ class TextModel:
             raise ModelError(f"{path}: a model file holds one JSON object")
         return cls(data, str(path))
 
-    def opinions(self, text: str) -> dict[str, dict[str, float]]:
-        """Return each head's probabilities for one normalized text."""
+    def opinions(self, text: str) -> dict[str, Opinion]:
+        """Return each head's opinion of one normalized text."""
         return self.opinions_many([text])[0]
 
-    def opinions_many(self, texts: list[str]) -> list[dict[str, dict[str, float]]]:
-        """Return each head's probabilities for each text: L2-normalized TF-IDF weights times coefficients, softmax.
+    def opinions_many(self, texts: list[str]) -> list[dict[str, Opinion]]:
+        """Return each head's opinion of each text: L2-normalized TF-IDF weights times coefficients, softmax.
 
         A batch pays numpy's per-call cost once: ``complaintdesk classify`` scores a few hundred
         messages per call, the service one. Every text is scored as if alone.
@@ -156,19 +169,22 @@ class TextModel:
         starts = np.flatnonzero(np.diff(message, prepend=-1))
         present = message[starts]
         norms = np.ones((len(texts), len(self.heads)))
+        found = np.zeros((len(texts), len(self.heads)), dtype=np.int64)
         sums = np.zeros((len(texts), len(self._intercepts)))
         if len(ids):
+            found[present] = np.add.reduceat(self._used[ids], starts).astype(np.int64)
             norms[present] = np.sqrt(np.add.reduceat(per_head * per_head, starts))
             norms[norms == 0] = 1.0
             # Each class's column is weighted by its own head's weights and scaled by that head's norm.
             sums[present] = np.add.reduceat(self._coef[ids] * per_head[:, self._head_of], starts)
         logits = sums / norms[:, self._head_of] + self._intercepts
-        results: list[dict[str, dict[str, float]]] = [{} for _ in texts]
-        for head in self.heads.values():
+        results: list[dict[str, Opinion]] = [{} for _ in texts]
+        for number, head in enumerate(self.heads.values()):
             mine = logits[:, head.columns]
             exp = np.exp(mine - mine.max(axis=1, keepdims=True))
-            for result, row in zip(results, (exp / exp.sum(axis=1, keepdims=True)).tolist()):
-                result[head.name] = dict(zip(head.classes, row))
+            rows = (exp / exp.sum(axis=1, keepdims=True)).tolist()
+            for result, row, count in zip(results, rows, found[:, number].tolist()):
+                result[head.name] = Opinion(head.classes, row, count)
         return results
 
     def _find(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -186,7 +202,5 @@ class TextModel:
                 found = self._vocab_at[n - 1][state]
                 hit = found >= 0
                 keys.append(owner[: len(state)][hit] + found[hit])
-        # Counting over every (message, n-gram) slot costs less than sorting the keys (np.unique).
-        counts = np.bincount(np.concatenate(keys), minlength=len(texts) * len(self.vocabulary))
-        keys = np.flatnonzero(counts)
-        return keys // len(self.vocabulary), keys % len(self.vocabulary), counts[keys]
+        keys, counts = np.unique(np.concatenate(keys), return_counts=True)
+        return keys // len(self.vocabulary), keys % len(self.vocabulary), counts
