@@ -68,11 +68,21 @@ def joint_people(text: str, joints: list[Hit], rules: RuleSet) -> PeopleMention 
     return max(mentions, key=lambda mention: mention.value) if mentions else None
 
 
-def collective(count: int | None, rules: RuleSet, state: Severity) -> None:
-    """Apply the collective-complaint thresholds to the number of people."""
+def collective(count: int | None, rules: RuleSet, state: Severity, from_field: bool = False) -> None:
+    """Apply the collective-complaint thresholds to the number of people, and the joint-complaint trigger.
+
+    A joint complaint (联名, writing together) is important unless the text counts fewer people than
+    the threshold (my neighbour and I: two); the phone log's field counts who came, not who signed,
+    so it does not overrule a joint letter.
+    """
+    settings = rules.settings
+    if state.joint_reason is not None:
+        if count is not None and not from_field and count < settings.collective_important:
+            state.reasons.append(Reason("severity.joint.small", f"joint complaint of {count} people < {settings.collective_important}: not collective"))
+        else:
+            state.raise_to("important", state.joint_reason)
     if count is None:
         return
-    settings = rules.settings
     if count >= settings.collective_major:
         state.raise_to("major", Reason("severity.collective.major", f"{count} people >= {settings.collective_major}"))
     elif count >= settings.collective_important:

@@ -113,7 +113,6 @@ def classify_main(argv: list[str]) -> int:
 class Report:
     """The evaluation of predicted against expected labels."""
 
-    name: str = ""  # which labeled set, when a caller keeps several
     total: int = 0
     correct: Counter = field(default_factory=Counter)
     confusion: dict = field(default_factory=lambda: {name: Counter() for name in LABELS})

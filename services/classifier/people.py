@@ -50,8 +50,11 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
     rf"(?:群{_ZH_CLAUSE}{{0,3}}"
     rf"|(?:楼|栋|小区|单元|大厦|社区|园区|项目|大楼){_ZH_CLAUSE}{{0,3}}(?:共|一共|总共|总计|共计|有|住了|住着|入住了|入住|总){_ZH_CLAUSE}{{0,2}}"
     rf"|(?:全楼|全栋|整栋|整栋楼|整个小区|全小区|全单元|小区|梯|每层|每栋|每单元|第|号|室|-|#|/)"
-    rf"|(?:我家|家里|家中|全家|一家){_ZH_CLAUSE}{{0,2}})$"
+    rf"|(?:我家|家里|家中|全家|一家){_ZH_CLAUSE}{{0,2}}"
+    rf"|这一?(?:栋|幢|个单元|层)楼?)$"  # 这栋楼四十多户: what the building holds
 )
+# After a count: the households a building holds or that share something (一百多户人家就靠这两部电梯).
+_ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)?(?:靠|依靠|共用|共享|合用|挤在|住在这|住这)")
 _EN_NOT_PEOPLE_BEFORE = re.compile(
     r"(?:(?:group|chat|building|block|estate|tower|compound|complex|development)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|of|with|contains|holds)?"
     r"|in total|total of|there are|out of|of the|family of)\s*(?:about|around|over|some|nearly)?\s*$"
@@ -66,7 +69,8 @@ _EN_SINGULAR = frozenset(("household", "family", "resident", "owner", "homeowner
 # Hearsay: people the writer told or heard from are not complaining together.
 _ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知了?|问了|问过)[^,.!?;:\n。]{0,4}$")
 _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met)\s*$")
-_EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here)")
+_EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here"
+                                  r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing)")
 _ZH_RANGE = re.compile(r"([一二三四五六七八九])[一二三四五六七八九](?=[十百千]|$)")
 
 
@@ -119,7 +123,7 @@ def _zh_mentions(text: str, totals: bool = False) -> list[PeopleMention]:
         if value is None or value < 2:
             continue
         before = (max(0, match.start() - 10), match.start())
-        if (not totals and _ZH_NOT_PEOPLE_BEFORE.search(text, *before)) or _ZH_HEARSAY_BEFORE.search(text, *before):
+        if (not totals and (_ZH_NOT_PEOPLE_BEFORE.search(text, *before) or _ZH_NOT_PEOPLE_AFTER.match(text, match.end()))) or _ZH_HEARSAY_BEFORE.search(text, *before):
             continue
         start = prefix.start() if prefix else match.start()
         found.append(PeopleMention(value, start, match.end(), text[start : match.end()]))

@@ -30,6 +30,7 @@ class Severity:
         self.escalation = 0.0
         self.secondary_rules: set[str] = set()
         self.joints: list[Hit] = []  # Joint-complaint and speaks-for ("group") hits that stand (not deferred or denied).
+        self.joint_reason: Reason | None = None  # A joint complaint's trigger: important once the count allows (collective.py).
         self.markers: list[Hit] = []  # The modality markers, for people counts that are only planned.
         self.reasons: list[Reason] = []
 
@@ -48,22 +49,35 @@ class Severity:
 
 
 def modality(hit: Hit, markers: list[Hit], text: str, settings: Settings) -> str | None:
-    """Return "defer" or "negate" when such a marker stands shortly before hit in the same clause."""
-    return modality_at(hit.start, hit.term.phrase[0].isascii(), markers, text, settings)
+    """Return "defer" or "negate" when such a marker stands shortly before hit in the same clause.
+
+    An "elsewhere" marker also defers a hit before it in the same clause: "新闻报道了城东某楼盘降价",
+    "the news reported on another estate": what was reported is another place's matter.
+    """
+    found = modality_at(hit.start, hit.term.phrase[0].isascii(), markers, text, settings)
+    if found is None:
+        for marker in markers:
+            if marker.term.name == "elsewhere" and marker.start >= hit.end:
+                gap = text[hit.end : marker.start]
+                if len(gap) <= settings.completion_window and not CLAUSE_BREAKS.intersection(gap):
+                    return "defer"
+    return found
 
 
 def modality_at(start: int, latin: bool, markers: list[Hit], text: str, settings: Settings) -> str | None:
     """Return "defer" or "negate" when such a marker stands shortly before start in the same clause (Latin text: 3× the window).
 
-    A "condition" marker (if, 如果) defers everything after it in its sentence.
+    A "condition" marker (if, 如果) or an "elsewhere" marker (another estate, 隔壁区) defers
+    everything after it in its sentence.
     """
     scale = 3 if latin else 1
     for marker in markers:
         if marker.end > start:
             continue
         effect = marker.term.name
-        if effect == "condition":
-            # A condition (if, 如果) makes the rest of its sentence hypothetical, however long the clause.
+        if effect == "condition" or effect == "elsewhere":
+            # A condition (if, 如果) makes the rest of its sentence hypothetical, however long the clause;
+            # a sentence that turns to another estate (隔壁区有个楼盘…上了热搜) is about that estate.
             gap = text[marker.end : start]
             if len(gap) <= settings.completion_window and not _SENTENCE_BREAKS.intersection(gap):
                 return "defer"
@@ -115,10 +129,13 @@ def read_triggers(groups: dict[str, list[Hit]], text: str, rules: RuleSet, state
             state.warn(hit_reason(hit, text, f"warning ({'threat' if effect == 'warning' else mode})"), hit.term.weight)
             if mode is None:
                 threats.append(hit)
+        elif effect == "important":
+            # A joint complaint is important unless the text shows it is only one or two people
+            # ("my neighbour and I are writing together"): collective.py decides with the count.
+            state.joints.append(hit)
+            state.joint_reason = state.joint_reason or hit_reason(hit, text, effect)
         else:
             state.raise_to(effect, hit_reason(hit, text, effect))
-            if effect == "important":
-                state.joints.append(hit)
     if past and threats:
         _complete(past, threats, text, rules, state)
 

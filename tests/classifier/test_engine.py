@@ -550,3 +550,38 @@ def test_any_text_gets_valid_labels_whose_spans_point_into_the_text(pieces, subj
     for reason in labels.reasons:
         if reason.start is not None:
             assert text[reason.start : reason.end] == reason.phrase
+
+
+# Found in blind sets holdout8 and holdout9 (rules seed-002-9.2): each line is a general rule, not a phrase of one message.
+SEVERITY_CASES = [
+    # News about another estate: a trigger followed, in its clause, by the other place; or a sentence that turns to it.
+    ("昨天电视新闻报道了城东某楼盘降价，我买的时候销售说这是最低价，现在感觉被骗了，要求补偿。", G),
+    ("前两天看到新闻，隔壁区有个楼盘降价，老业主去售楼处拉横幅，还上了热搜。我们这次年底特惠也降了三千多，希望给老业主一个说法。", G),
+    ("我们小区的事已经上了热搜，你们还不处理吗？", MA),
+    # Past media markers: "already reported the story" with the radio in its sentence.
+    ("The city traffic radio's morning programme already reported the story last week and we still have no bus stop at the gate.", MA),
+    # A joint complaint of two is not collective; one without a count is.
+    ("我和楼上邻居我们俩联名投诉：北面卧室外墙每天早上都是湿的，已经发霉。", G),
+    ("我们几户业主联名投诉：北面卧室外墙每天早上都是湿的，已经发霉。", IM),
+    # What a building holds is not who complains.
+    ("这栋楼32层，一百多户人家就靠这两部电梯，一周坏了三次，物业太敷衍。", G),
+    ("我们这栋楼四十多户，电梯这周坏了三次，请尽快修好。", G),
+    # A group someone could gather is only a plan.
+    ("The radiators are barely warm, and I can easily get 30 neighbours to back me on this.", G),
+    # Coming back from a holiday is not a problem coming back.
+    ("When we came back from the holiday there was a wrong overdue-fee notice taped to our door. I'd rather you just fixed it.", G),
+    # Closed as restored, and still nothing: a secondary complaint.
+    ("On 19 Jan you told me the gas company had restored supply and closed my case. My flat still has no gas.", IM),
+    ("1月20日物业说维保公司已经修好，工单关闭。昨天同一部电梯又卡在9楼和10楼之间。", IM),
+]
+
+
+@pytest.mark.parametrize("body,severity", SEVERITY_CASES)
+def test_severity_cases_from_the_blind_sets(classifier, body, severity):
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.kind == C and labels.severity == severity, labels.reasons
+
+
+def test_the_phone_logs_people_field_does_not_overrule_a_joint_letter(classifier):
+    labels = classifier.label(subject="", body="业主送来联名信，要求开发商兑现幼儿园配套承诺。", channel="visit", people=1)
+    assert labels.severity == IM and "sev.collective.joint" in {r.rule for r in labels.reasons}
