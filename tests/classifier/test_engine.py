@@ -573,6 +573,14 @@ SEVERITY_CASES = [
     # Closed as restored, and still nothing: a secondary complaint.
     ("On 19 Jan you told me the gas company had restored supply and closed my case. My flat still has no gas.", IM),
     ("1月20日物业说维保公司已经修好，工单关闭。昨天同一部电梯又卡在9楼和10楼之间。", IM),
+    # Found in holdout10 and holdout11 (rules seed-002-9.3).
+    ("卫生间漏水4月12日上门重做了防水，工单已于4月15日关闭。这几天下雨后楼下又说天花板渗水，位置和上次一样。", IM),
+    ("外墙裂缝去年10月工程部修补过，当时验收结单。这几场雨后裂缝又出来了。", IM),
+    ("上次投诉保安骂人，经理道了歉，投诉就结了。今天同一个保安又对着我骂骂咧咧。", IM),
+    ("She was texted \"done, ticket closed\". Two weeks later the ants are back, worse, now in her kitchen.", IM),
+    ("This morning's Metro Daily carried a full-page report on the case, with photos of the sale sign.", MA),
+    ("昨晚电视上报道外地一个开发商学位承诺落空、业主集体维权的新闻，我买房时销售也说过对口小学，现在没定，要求书面说明。", G),
+    ("Our Yunqi Garden Bldg 3 owners' WeChat group has 480 members, and the housekeeper insulted me in front of everyone.", G),
 ]
 
 

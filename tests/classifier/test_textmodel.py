@@ -22,7 +22,7 @@ from services.classifier.training import train
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHIPPED = DEFAULT_RULES.parent / "textmodel.json"
-WRITTEN_AFTER_TRAINING = {"holdout10.jsonl", "holdout11.jsonl"}  # measured blind with textmodel-2026.2
+WRITTEN_AFTER_TRAINING = {"holdout12.jsonl", "holdout13.jsonl"}  # measured blind with textmodel-2026.3
 
 
 def _text(message: dict) -> str:
