@@ -100,7 +100,7 @@ class Classifier:
         reasons += kind_reasons + category_reasons + state.reasons + people_reasons + project_reasons
         reasons.append(Reason("severity", f"{severity} from the text ({channel})"))
         secondary = state.secondary and kind == "complaint"
-        return Labels(kind, category, severity, count, project_name, secondary, tuple(state.warnings), tuple(reasons), rules.version)
+        return Labels(kind, category, severity, count, project_name, secondary, tuple(state.warnings), tuple(reasons), rules.label_version)
 
 
 def decide(labels: Labels, count: CountResult | None) -> Labels:

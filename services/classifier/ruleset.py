@@ -73,6 +73,13 @@ class RuleSet:
     model: TextModel | None = None  # the text model's second opinion ([model] in the rule file)
     model_weights: dict[str, float] = field(default_factory=dict)  # head -> weight of its probabilities
 
+    @property
+    def label_version(self) -> str:
+        """The version every label reports: the rule file's, and the text model's when it weighs in (seed-002-9.3+textmodel-2026.3)."""
+        if self.model is None or not any(self.model_weights.values()):
+            return self.version
+        return f"{self.version}+{self.model.version}"
+
 
 def make_terms(phrases: list[str], rule: str, target: str, weight: float) -> list[Term]:
     """Turn the phrases of one rule into normalized Terms ("word*" matches any word ending).

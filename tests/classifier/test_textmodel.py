@@ -146,6 +146,8 @@ def test_the_opinion_and_its_version_are_in_the_reasons():
     said = {r.rule: r.detail for r in labels.reasons}
     assert said["model.category"].startswith(f"text model {classifier.matcher().rules.model.version},")
     assert classifier.matcher().rules.model.version == orjson.loads(SHIPPED.read_bytes())["version"]
+    # A retrained model changes labels, so every label names it beside the rule file's version.
+    assert labels.ruleset_version == f"{load_rules().version}+{classifier.matcher().rules.model.version}"
     assert "property_management" in said["model.category"]
 
 
