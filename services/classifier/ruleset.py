@@ -167,7 +167,7 @@ def _load_model(path: str, text: str, spec: dict | None) -> tuple[TextModel | No
 
 
 class RuleSource:
-    """The current rules of a file: re-read when the file's mtime changes, or on reload()."""
+    """The current rules of a file: re-read when the file (or the text model it names) changes, or on reload()."""
 
     def __init__(self, path: str | os.PathLike | None = None, check_interval: float = 1.0):
         self.path = str(path or DEFAULT_RULES)
@@ -178,13 +178,13 @@ class RuleSource:
         self._stamp = self._file_stamp()
         self._checked = time.monotonic()
 
-    def _file_stamp(self) -> tuple[int, int] | None:
-        """Return the file's (mtime_ns, size), or None when it cannot be read."""
+    def _file_stamp(self) -> tuple[int, ...] | None:
+        """Return the (mtime_ns, size) of the rule file and of its text model, or None when one cannot be read."""
+        paths = [self.path] + ([self._rules.model.source] if self._rules.model is not None else [])
         try:
-            stat = os.stat(self.path)
+            return tuple(value for path in paths for stat in [os.stat(path)] for value in (stat.st_mtime_ns, stat.st_size))
         except OSError:
             return None
-        return stat.st_mtime_ns, stat.st_size
 
     def current(self) -> RuleSet:
         """Return the rules, first re-reading the file if it changed since the last look."""

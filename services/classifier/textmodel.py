@@ -77,6 +77,7 @@ class TextModel:
         if not size or len(self.idf) != size or any(not self.low <= len(g) <= self.high for g in self.vocabulary):
             raise ModelError(f"{where}: vocabulary and idf must be non-empty, of equal length, n-grams of {self.low}..{self.high} characters")
         self.trained_on = tuple(data.get("trained_on", ()))
+        self.source = where  # the file it was read from (load() sets it), which RuleSource watches
         heads = _field(data, "heads", dict, where)
         if not heads:
             raise ModelError(f"{where}: field 'heads' is empty")
@@ -148,7 +149,9 @@ class TextModel:
             raise ModelError(f"{path}: cannot read the model: {exc}") from None
         if not isinstance(data, dict):
             raise ModelError(f"{path}: a model file holds one JSON object")
-        return cls(data, str(path))
+        model = cls(data, str(path))
+        model.source = str(path)
+        return model
 
     def opinions(self, text: str) -> dict[str, Opinion]:
         """Return each head's opinion of one normalized text."""

@@ -177,3 +177,19 @@ def test_a_file_run_reads_in_blocks_and_labels_as_one_at_a_time():
     in_blocks = run(messages)
     assert [(a.kind, a.category) for a in one_by_one] == [(b.kind, b.category) for b in in_blocks]
     assert any(r.rule == "model.kind" for labels in in_blocks for r in labels.reasons)
+
+
+def test_a_retrained_model_file_is_picked_up_without_a_restart(tmp_path):
+    from services.classifier.ruleset import RuleSource
+
+    (tmp_path / "rules.toml").write_text(DEFAULT_RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    data = orjson.loads(SHIPPED.read_bytes())
+    (tmp_path / "textmodel.json").write_bytes(orjson.dumps(data))
+    source = RuleSource(tmp_path / "rules.toml", check_interval=0)
+    assert source.current().model.version == data["version"]
+    data["version"] = "retrained-1"
+    (tmp_path / "textmodel.json").write_bytes(orjson.dumps(data) + b"\n")  # another size: a new stamp whatever the clock
+    assert source.current().model.version == "retrained-1"
+    (tmp_path / "textmodel.json").write_bytes(b"{broken")
+    rules = source.current()
+    assert rules.model.version == "retrained-1" and "textmodel.json" in source.error  # the last good rules stay
