@@ -219,6 +219,9 @@ class ProjectList:
         by_sound = projectfield.by_sound(text, self._by_alias)
         if by_sound:
             return by_sound, f"sounds like {by_sound}"
+        by_initials = projectfield.by_initials(text, self._by_alias)
+        if by_initials:
+            return by_initials, f"initials of {by_initials}"
         return value.strip(), "not a known project"
 
     def mentions(self, text: str) -> list[Hit]:

@@ -57,7 +57,9 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
 _ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)?(?:靠|依靠|共用|共享|合用|挤在|住在这|住这)")
 _EN_NOT_PEOPLE_BEFORE = re.compile(
     r"(?:(?:group|chat|building|bldg|blk|block|estate|tower|compound|complex|development)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|of|with|contains|holds)?"
-    r"|in total|total of|there are|out of|of the|family of)\s*(?:about|around|over|some|nearly)?\s*$"
+    r"|in total|total of|there are|out of|of the|family of)\s*\(?\s*(?:about|around|over|some|nearly)?\s*$"
+    # The second thing a building has: "the building has 32 floors and about 250 households".
+    r"|\b(?:building|block|estate|tower)\s+(?:has|have|with)\b[^.;\n]{0,40}\band\s+(?:about|around|over|some|nearly)?\s*$"
     r"|(?:\b(?:unit|room|flat|apt|apartment|suite|house|no|number)|#)\.?\s*$"  # an address: unit 1107, room 12, no. 5
 )
 # A flat number after its building (tower 2, 1107): three digits or more right after a building's name.
@@ -114,13 +116,19 @@ def _zh_value(match: re.Match, pre: str | None) -> int | None:
     return value
 
 
+def _flat_number(match: re.Match) -> bool:
+    """Tell whether a count is a flat number: three or four plain digits before 家 or 户 (1502家漏水, 803户的阿姨)."""
+    num = match.group("num")
+    return num.isdigit() and 3 <= len(num) <= 4 and not match.group("suf") and match.group("noun") in ("家", "户")
+
+
 def _zh_mentions(text: str, totals: bool = False) -> list[PeopleMention]:
     """Find Chinese people counts that are not group sizes, totals, layouts or unit numbers (totals=True keeps totals)."""
     found = []
     for match in _ZH_PATTERN.finditer(text):
         prefix = _ZH_PREFIX.search(text, max(0, match.start() - 3), match.start())
         value = _zh_value(match, prefix.group(0) if prefix else None)
-        if value is None or value < 2:
+        if value is None or value < 2 or _flat_number(match):
             continue
         before = (max(0, match.start() - 10), match.start())
         if (not totals and (_ZH_NOT_PEOPLE_BEFORE.search(text, *before) or _ZH_NOT_PEOPLE_AFTER.match(text, match.end()))) or _ZH_HEARSAY_BEFORE.search(text, *before):
@@ -154,7 +162,9 @@ def _en_mentions(text: str) -> list[PeopleMention]:
         start = match.start()
         modifier = _EN_MOD.search(text, max(0, start - 16), start)
         first = modifier.start() if modifier else start
-        if not modifier and _EN_NOT_PEOPLE_BEFORE.search(text, max(0, start - 24), start):
+        # Checked before the modifier ("a building of about 120 households"), far enough back for
+        # "the building has 32 floors and about 250 households".
+        if _EN_NOT_PEOPLE_BEFORE.search(text, max(0, first - 48), first):
             continue
         if _EN_NOT_PEOPLE_AFTER.match(text, match.end()) or _EN_HEARSAY_BEFORE.search(text, max(0, first - 24), first):
             continue

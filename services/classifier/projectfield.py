@@ -11,6 +11,11 @@ fallbacks run after the exact name and a name found inside the field:
   name or alias, or start with it (观兰府三期 → guan lan fu …). A different sound is a different
   estate: 云溪苑 (yun xi yuan) is not 云栖苑 (yun qi yuan).
 
+- initials: agents shorten a name to its initials: "EL Garden" (Emerald Lake Garden), "GL
+  Residence" (观澜府, guan lan: its English name ends in Residence), "ELG". The initials of an
+  alias's first words, or of its Chinese name's syllables but the last (府, 苑, 园: the kind of
+  estate), with the alias's last English word or nothing after them.
+
 A fallback counts only when it points to exactly one project. pypinyin reads the characters; it is
 imported on first use, since most fields match exactly and its dictionary takes a moment to load.
 """
@@ -68,4 +73,34 @@ def by_sound(value: str, names: dict[str, str]) -> str | None:
         spoken = sound(alias)
         if len(spoken) >= 2 and typed[: len(spoken)] == spoken:
             found.add(project)
+    return _only(found)
+
+
+def _initial_forms(alias: str, english_tails: tuple[str, ...]) -> set[str]:
+    """Return the initialisms an agent may type for an alias: "el garden" and "elg" for Emerald Lake Garden, "gl residence" for 观澜府."""
+    forms = set()
+    words = _WORD.findall(alias.casefold())
+    if len(words) >= 2 and alias.isascii():
+        for cut in range(2, len(words) + 1):
+            forms.add(" ".join(["".join(word[0] for word in words[:cut])] + words[cut:]))
+    syllables = sound(alias)
+    if len(syllables) >= 3:
+        stem = "".join(syllable[0] for syllable in syllables[:-1])
+        forms.add(stem + "".join(syllable[0] for syllable in syllables[-1:]))
+        forms.update(f"{stem} {tail}" for tail in english_tails)
+    return forms
+
+
+def by_initials(value: str, names: dict[str, str]) -> str | None:
+    """Return the one project whose initials the field types ("EL Garden", "GL Res"), names: alias → project."""
+    words = [_ABBREVIATIONS.get(word, word) for word in _WORD.findall(value.casefold())]
+    if not words or not 2 <= len(words[0]) <= 4 or not value.isascii():
+        return None
+    typed = " ".join(words)
+    tails: dict[str, set[str]] = {}
+    for alias, project in names.items():
+        alias_words = _WORD.findall(alias.casefold())
+        if alias.isascii() and len(alias_words) >= 2:
+            tails.setdefault(project, set()).add(alias_words[-1])
+    found = {project for alias, project in names.items() if typed in _initial_forms(alias, tuple(sorted(tails.get(project, ()))))}
     return _only(found)

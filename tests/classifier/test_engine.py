@@ -581,6 +581,14 @@ SEVERITY_CASES = [
     ("This morning's Metro Daily carried a full-page report on the case, with photos of the sale sign.", MA),
     ("昨晚电视上报道外地一个开发商学位承诺落空、业主集体维权的新闻，我买房时销售也说过对口小学，现在没定，要求书面说明。", G),
     ("Our Yunqi Garden Bldg 3 owners' WeChat group has 480 members, and the housekeeper insulted me in front of everyone.", G),
+    # Found in holdout12 and holdout13 (rules seed-002-9.5).
+    ("The gym was closed without notice. Everyone in our owners' WeChat group (500+ people, it's the whole estate) is angry about it.", G),
+    ("There is a crack in my living room wall. The building has 32 floors and about 250 households; I doubt I'm the only one.", G),
+    ("我们是观澜府5栋的7户业主，联名投诉本栋管家。6月底1502家漏水找她，她说这不归我管。", IM),
+    ("7月20号收到短信说“已处理完毕”。实际上没有任何一个人联系过我，就这样把投诉关了。", IM),
+    ("7月8号物业说已经做过全面消杀，回访时说“问题已解决”，单子也结了。这两周蟑螂比之前还多。", IM),
+    ("8月20日有人打电话说“已处理完毕、结案”，但地板还是那样，请重新处理。", IM),
+    ("They promised a re-waterproofing plan in July. Since then nobody has come back to us and no work has been done on the roof.", G),
 ]
 
 

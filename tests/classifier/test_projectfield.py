@@ -36,3 +36,15 @@ def test_default_projects_resolve_fields_and_say_how():
     assert projects.resolve_field("Maple Court") == ("枫丹苑", "name")
     assert projects.resolve_field("Pearl Bay") == ("Pearl Bay", "not a known project")
     assert projects.resolve_field(" ") == (None, "empty")
+
+
+def test_initials_of_an_english_name_or_of_the_chinese_syllables():
+    projects = load_projects()
+    # Agents in holdout12 typed "EL Garden" and "GL Residence"; 观澜府 reads guan lan fu.
+    assert projects.resolve_field("EL Garden") == ("翠湖天地", "initials of 翠湖天地")
+    assert projects.resolve_field("ELG")[0] == "翠湖天地"
+    assert projects.resolve_field("GL Residence")[0] == "观澜府"
+    assert projects.resolve_field("GL Res")[0] == "观澜府"
+    assert projects.resolve_field("YQ Garden")[0] == "云栖苑"
+    assert projects.resolve_field("XY Garden") == ("XY Garden", "not a known project")
+    assert projects.resolve_field("AB") == ("AB", "not a known project")
