@@ -9,17 +9,17 @@ The model is a multinomial logistic regression over TF-IDF weights of character 
 (sublinear term frequency, L2 norm) of the text the rules read. ``complaintdesk train-model``
 fits it with scikit-learn (training.py, the ``train`` extra) and writes it as data (JSON): the
 vocabulary, its idf, and per head (kind, category) the classes, coefficients and intercepts.
-Scoring needs no scikit-learn, and no Python loop per character: numpy packs every n-gram of
-the text into an integer key, finds the vocabulary's keys among them by binary search (counting
-every occurrence, as the vectorizer does), and does the few hundred multiplications. scoring.py adds weight × probability to each label's rule score.
+Scoring needs no scikit-learn, and no Python loop per character: the vocabulary is laid out as a
+trie in numpy arrays, so every n-gram of a block of texts is found with one table lookup per
+n-gram length (counting every occurrence, as the vectorizer does), and numpy does the sums.
+scoring.py adds weight × probability to each label's rule score.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import orjson
@@ -77,7 +77,7 @@ class TextModel:
         if not size or len(self.idf) != size or any(not self.low <= len(g) <= self.high for g in self.vocabulary):
             raise ModelError(f"{where}: vocabulary and idf must be non-empty, of equal length, n-grams of {self.low}..{self.high} characters")
         self.trained_on = tuple(data.get("trained_on", ()))
-        self.source = where  # the file it was read from (load() sets it), which RuleSource watches
+        self.source = where  # the file it was read from (load() passes it), which RuleSource watches
         heads = _field(data, "heads", dict, where)
         if not heads:
             raise ModelError(f"{where}: field 'heads' is empty")
@@ -91,7 +91,6 @@ class TextModel:
             self.heads[name] = self._head(name, head, number, column, f"{where}: heads.{name}")
             column = self.heads[name].columns.stop
         self._head_of = np.concatenate([np.full(head.columns.stop - head.columns.start, number) for number, head in enumerate(self.heads.values())])
-        self._columns = np.arange(column)
         self._intercepts = np.concatenate([head.intercept for head in self.heads.values()])
         self._index_ngrams()
 
@@ -149,9 +148,7 @@ class TextModel:
             raise ModelError(f"{path}: cannot read the model: {exc}") from None
         if not isinstance(data, dict):
             raise ModelError(f"{path}: a model file holds one JSON object")
-        model = cls(data, str(path))
-        model.source = str(path)
-        return model
+        return cls(data, str(path))
 
     def opinions(self, text: str) -> dict[str, Opinion]:
         """Return each head's opinion of one normalized text."""
