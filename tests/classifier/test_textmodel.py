@@ -22,8 +22,9 @@ from services.classifier.training import train
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHIPPED = DEFAULT_RULES.parent / "textmodel.json"
-# Labeled sets written after the shipped model was trained (to be measured blind, then trained on).
-WRITTEN_AFTER_TRAINING: set[str] = set()
+# Labeled sets written after the shipped model was trained: measured blind with textmodel-2026.4 and
+# kept unseen (their READMEs), so they must stay out of its training data.
+WRITTEN_AFTER_TRAINING = {"holdout14.jsonl", "holdout15.jsonl"}
 
 
 def _text(message: dict) -> str:
