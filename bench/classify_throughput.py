@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.classifier.counts import CountStore, make_engine  # noqa: E402
 from services.classifier.engine import Classifier, classify_one  # noqa: E402
-from services.classifier.evaluate import READ_BLOCK, read_messages  # noqa: E402
+from services.classifier.evaluate import READ_BLOCK, batched, read_messages  # noqa: E402
 from services.classifier.quoting import message_text  # noqa: E402
 from services.classifier.matcher import load_projects  # noqa: E402
 from services.classifier.ruleset import RuleSource  # noqa: E402
@@ -76,8 +76,7 @@ def generate(count: int, seed: int = 7, minutes_apart: float = 60) -> list[dict]
 def _readings(classifier: Classifier, messages: list[dict]) -> list:
     """Read the messages in blocks, as `complaintdesk classify` does (the text model scores a block per call)."""
     readings = []
-    for start in range(0, len(messages), READ_BLOCK):
-        block = messages[start : start + READ_BLOCK]
+    for block in batched(messages, READ_BLOCK):
         readings += classifier.read([(m["subject"], m["body"]) for m in block])
     return readings
 
@@ -92,8 +91,8 @@ def _model_only(classifier: Classifier, texts: list[str]) -> None:
     """The text model's share: score the (already read) texts in blocks, nothing else."""
     model = classifier.matcher().rules.model
     if model is not None:
-        for start in range(0, len(texts), READ_BLOCK):
-            model.opinions_many(texts[start : start + READ_BLOCK])
+        for block in batched(texts, READ_BLOCK):
+            model.opinions_many(block)
 
 
 def _full(classifier: Classifier, store: CountStore, messages: list[dict]) -> None:

@@ -94,7 +94,8 @@ class Classifier:
         count, people_reasons = people_of(text, people, rules, state)
         project_name, project_reasons = self._project(text, project, whole, mentions)
         if kind == "complaint":
-            collective(count, rules, state, from_field=bool(people_reasons) and people_reasons[-1].rule == "people.field")
+            # The count is the field's unless a joint letter vouched for more (people_of).
+            collective(count, rules, state, from_field=people is not None and count == people)
         severity = state.level if kind == "complaint" else "general"
         reasons = [Reason("text.quoted_dropped", "quoted text and signature ignored")] if dropped else []
         reasons += kind_reasons + category_reasons + state.reasons + people_reasons + project_reasons

@@ -160,7 +160,7 @@ def _load_model(path: str, text: str, spec: dict | None) -> tuple[TextModel | No
     except ModelError as exc:
         raise _error(path, text, Problem("model.file", str(exc), "[model]")) from None
     for head, names in (("kind", KINDS), ("category", CATEGORIES)):
-        classes = model.heads.get(head).classes if head in model.heads else ()
+        classes = model.heads[head].classes if head in model.heads else ()
         if not classes or not set(classes) <= set(names):
             raise _error(path, text, Problem("model.file", f"{file}: head {head!r} must give classes of {', '.join(names)}", "[model]"))
     return model, {"kind": spec["kind_weight"], "category": spec["category_weight"]}
@@ -181,10 +181,14 @@ class RuleSource:
     def _file_stamp(self) -> tuple[int, ...] | None:
         """Return the (mtime_ns, size) of the rule file and of its text model, or None when one cannot be read."""
         paths = [self.path] + ([self._rules.model.source] if self._rules.model is not None else [])
-        try:
-            return tuple(value for path in paths for stat in [os.stat(path)] for value in (stat.st_mtime_ns, stat.st_size))
-        except OSError:
-            return None
+        stamp: list[int] = []
+        for path in paths:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return None
+            stamp += [stat.st_mtime_ns, stat.st_size]
+        return tuple(stamp)
 
     def current(self) -> RuleSet:
         """Return the rules, first re-reading the file if it changed since the last look."""
