@@ -54,8 +54,13 @@ class Classifier:
         """Return the project: the phone log's field, else the one the new text is about, else one the quoted text names."""
         if given and given.strip():
             name, how = self.projects.resolve_field(given)
-            detail = "phone log's project field" if how == "name" else f"phone log's project field ({how})"
-            return name, [Reason("project.field", detail)]
+            if how == "name":
+                return name, [Reason("project.field", "phone log's project field")]
+            # A field that only resembles a project (云溪苑 for 云栖苑) is another estate when the log says so.
+            denial = self.projects.says_not_ours(whole) if name != given.strip() else None
+            if denial:
+                return given.strip(), [Reason("project.field", f"phone log's project field ({how}, but the text says {denial!r})")]
+            return name, [Reason("project.field", f"phone log's project field ({how})")]
         found = self.projects.find(text, mentions)
         if found is None and whole != text:
             found = self.projects.find(whole)

@@ -179,6 +179,15 @@ class Matcher:
         return hits
 
 
+# The fallbacks for a typed project field, in order, with how each explains itself (projectfield.py).
+_FALLBACKS = (
+    (projectfield.by_letters, "abbreviation of"),
+    (projectfield.by_sound, "sounds like"),
+    (projectfield.by_initials, "initials of"),
+    (projectfield.by_typo, "typo of"),
+)
+
+
 @dataclass(frozen=True)
 class Project:
     """One project of the company: the name reported in labels, its aliases and address patterns."""
@@ -191,9 +200,10 @@ class Project:
 class ProjectList:
     """The company's projects, recognized from the phone log's field or from the message text."""
 
-    def __init__(self, projects: list[Project], version: str = "", source: str = ""):
+    def __init__(self, projects: list[Project], version: str = "", source: str = "", not_ours: tuple[str, ...] = ()):
         self.projects = tuple(projects)
         self.version, self.source = version, source
+        self.not_ours = not_ours
         names = {normalize_phrase(alias): project.name for project in projects for alias in (project.name, *project.aliases)}
         self.terms = tuple(Term(phrase, name, "project", 1.0) for phrase, name in names.items() if phrase)
         self._by_alias = {term.phrase: term.rule for term in self.terms}
@@ -213,16 +223,18 @@ class ProjectList:
         found = self.find(text)
         if found:
             return found[0], "name"
-        by_letters = projectfield.by_letters(text, self._by_alias)
-        if by_letters:
-            return by_letters, f"abbreviation of {by_letters}"
-        by_sound = projectfield.by_sound(text, self._by_alias)
-        if by_sound:
-            return by_sound, f"sounds like {by_sound}"
-        by_initials = projectfield.by_initials(text, self._by_alias)
-        if by_initials:
-            return by_initials, f"initials of {by_initials}"
+        text = projectfield.without_phase(text)
+        if text in self._by_alias:
+            return self._by_alias[text], "name"
+        for fallback, how in _FALLBACKS:
+            found = fallback(text, self._by_alias)
+            if found:
+                return found, f"{how} {found}"
         return value.strip(), "not a known project"
+
+    def says_not_ours(self, text: str) -> str | None:
+        """Return the not_ours phrase a normalized text holds ("非我司开发项目"), or None."""
+        return next((phrase for phrase in self.not_ours if phrase in text), None)
 
     def mentions(self, text: str) -> list[Hit]:
         """Return every mention of a project name or alias in a normalized text, longest first at a place."""
@@ -278,7 +290,8 @@ def load_projects(path: str | os.PathLike | None = None) -> ProjectList:
         aliases = _strings(entry.get("aliases", []), path, f"{key}.aliases")
         patterns = tuple(_pattern(p, path, f"{key}.patterns") for p in _strings(entry.get("patterns", []), path, f"{key}.patterns"))
         projects.append(Project(entry["name"].strip(), tuple(aliases), patterns))
-    return ProjectList(projects, str(data.get("version", "")), path)
+    not_ours = tuple(normalize_phrase(phrase) for phrase in _strings(data.get("not_ours", []), path, "not_ours"))
+    return ProjectList(projects, str(data.get("version", "")), path, not_ours)
 
 
 def _strings(value, path: str, key: str) -> list[str]:

@@ -49,6 +49,8 @@ _ZH_CLAUSE = r"[^,.!?;:\n。、]"
 _ZH_NOT_PEOPLE_BEFORE = re.compile(
     rf"(?:群{_ZH_CLAUSE}{{0,3}}"
     rf"|(?:楼|栋|小区|单元|大厦|社区|园区|项目|大楼){_ZH_CLAUSE}{{0,3}}(?:共|一共|总共|总计|共计|有|住了|住着|入住了|入住|总){_ZH_CLAUSE}{{0,2}}"
+    # An estate's total after its name (枫丹苑一共1200多户): only with a word for "in all".
+    rf"|(?:苑|园|府|天地|一号|雅居)(?:一共|总共|总计|共计|共有)(?:约|大约|大概)?"
     rf"|(?:全楼|全栋|整栋|整栋楼|整个小区|全小区|全单元|小区|梯|每层|每栋|每单元|第|号|室|-|#|/)"
     rf"|(?:我家|家里|家中|全家|一家){_ZH_CLAUSE}{{0,2}}"
     rf"|这一?(?:栋|幢|个单元|层)楼?)$"  # 这栋楼四十多户: what the building holds

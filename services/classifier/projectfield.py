@@ -8,15 +8,21 @@ fallbacks run after the exact name and a name found inside the field:
   the start of one project's name or alias ("hillsideres" → "hillsideresidence"), or a name of at
   least six letters starts the field ("binjiang1" starts with "binjiang");
 - sound: the field's Chinese characters read, in pinyin without tones, like one project's Chinese
-  name or alias, or start with it (观兰府三期 → guan lan fu …). A different sound is a different
-  estate: 云溪苑 (yun xi yuan) is not 云栖苑 (yun qi yuan).
+  name or alias, start with it (观兰府三期 → guan lan fu …), or are its first two syllables or more
+  (滨江 → 滨江一号). A character of the name with two readings matches either: 栖 reads qi and xi,
+  and agents who say xi type 云溪苑 for 云栖苑 (pypinyin's heteronym table gives the readings). Any
+  other sound is a different estate: 云霞苑 (yun xia yuan) is not 云栖苑.
+- typo: the field's letters are one keystroke from an alias's (a letter dropped, added, changed,
+  or two swapped: "Riversdie 1", "Emrald Lake"), two for aliases of ten letters or more. rapidfuzz
+  computes the distance (optimal string alignment), a well-kept C library rather than our own loop.
 
 - initials: agents shorten a name to its initials: "EL Garden" (Emerald Lake Garden), "GL
   Residence" (观澜府, guan lan: its English name ends in Residence), "ELG". The initials of an
   alias's first words, or of its Chinese name's syllables but the last (府, 苑, 园: the kind of
   estate), with the alias's last English word or nothing after them.
 
-A fallback counts only when it points to exactly one project. pypinyin reads the characters; it is
+A phase or stage after the name (三期, ph3, Phase 2) is dropped before the fallbacks: it names a part
+of the estate, not another estate. A fallback counts only when it points to exactly one project. pypinyin reads the characters; it is
 imported on first use, since most fields match exactly and its dictionary takes a moment to load.
 """
 
@@ -30,6 +36,14 @@ _WORD = re.compile(r"[a-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _MIN_STEM = 6  # A shorter name at the start of a field ("one", "maple") is too likely to be chance.
 _MIN_TYPED = 5  # A shorter field ("Hill", "Park") starts too many names to be an abbreviation of one.
+_MIN_TYPO = 6  # One keystroke from a shorter name is too often another word.
+_LONG_TYPO = 10  # From this many letters, two keystrokes still leave the name recognizable.
+_PHASE = re.compile(r"\s*(?:phase\s*[0-9ivx]+|ph\.?\s*[0-9]+|第?[一二三四五六七八九十0-9]+期(?:工程)?)\s*$")
+
+
+def without_phase(value: str) -> str:
+    """Return a normalized field without a trailing phase ("jxhf ph3" → "jxhf", 滨江二期 → 滨江)."""
+    return _PHASE.sub("", value) or value
 
 
 def letters(value: str) -> str:
@@ -43,6 +57,14 @@ def sound(value: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
     return tuple(syllable for run in _HAN.findall(value) for syllable in lazy_pinyin(run))
+
+
+@lru_cache(maxsize=256)  # The aliases: a few dozen.
+def readings(value: str) -> tuple[frozenset[str], ...]:
+    """Return every toneless pinyin reading of each of a name's Chinese characters (云栖苑 → {yun}, {qi, xi}, {yuan, yu, yun})."""
+    from pypinyin import Style, pinyin
+
+    return tuple(frozenset(found) for run in _HAN.findall(value) for found in pinyin(run, style=Style.NORMAL, heteronym=True))
 
 
 def _only(found: set[str]) -> str | None:
@@ -70,8 +92,27 @@ def by_sound(value: str, names: dict[str, str]) -> str | None:
         return None
     found = set()
     for alias, project in names.items():
-        spoken = sound(alias)
-        if len(spoken) >= 2 and typed[: len(spoken)] == spoken:
+        spoken = readings(alias)
+        if len(spoken) < 2:
+            continue
+        # The field starts with the alias (观兰府三期), or is the alias's start (滨江 of 滨江一号).
+        shared = min(len(spoken), len(typed))
+        if (len(typed) >= len(spoken) or shared >= 2) and all(syllable in options for syllable, options in zip(typed[:shared], spoken)):
+            found.add(project)
+    return _only(found)
+
+
+def by_typo(value: str, names: dict[str, str]) -> str | None:
+    """Return the one project whose alias the field's letters are a keystroke or two from ("Riversdie 1"), names: alias → project."""
+    from rapidfuzz.distance import OSA
+
+    typed = letters(value)
+    if len(typed) < _MIN_TYPO:
+        return None
+    found = set()
+    for alias, project in names.items():
+        full = letters(alias)
+        if len(full) >= _MIN_TYPO and OSA.distance(typed, full, score_cutoff=2) <= (2 if len(full) >= _LONG_TYPO else 1):
             found.add(project)
     return _only(found)
 

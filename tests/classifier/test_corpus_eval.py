@@ -1,8 +1,8 @@
 """The Done-when check: the classifier's accuracy on each labeled set, measured by evaluate.py.
 
-The corpus was written with the rules and tunes them; holdout to holdout13 were written blind by
+The corpus was written with the rules and tunes them; holdout to holdout15 were written blind by
 other authors, measured once, and then used for tuning the rules and for training the text model
-(textmodel-2026.4), so they guard against regressions and must stay above the issue's targets.
+(textmodel-2026.5), so they guard against regressions and must stay above the issue's targets.
 Each set's README gives its blind figures and the figures after.
 """
 
@@ -30,6 +30,8 @@ SETS = {
     "holdout11": DATA / "holdout11" / "holdout11.jsonl",
     "holdout12": DATA / "holdout12" / "holdout12.jsonl",
     "holdout13": DATA / "holdout13" / "holdout13.jsonl",
+    "holdout14": DATA / "holdout14" / "holdout14.jsonl",
+    "holdout15": DATA / "holdout15" / "holdout15.jsonl",
 }
 # Sequences known to come out wrong, and why (the set's README says more). holdout13 SEQ-B: hm-0054,
 # a guard pushing an owner (customer service by the rules, 7.5 to 3), is property management for

@@ -589,6 +589,11 @@ SEVERITY_CASES = [
     ("7月8号物业说已经做过全面消杀，回访时说“问题已解决”，单子也结了。这两周蟑螂比之前还多。", IM),
     ("8月20日有人打电话说“已处理完毕、结案”，但地板还是那样，请重新处理。", IM),
     ("They promised a re-waterproofing plan in July. Since then nobody has come back to us and no work has been done on the roof.", G),
+    # Found in holdout14 and holdout15 (rules seed-002-9.7).
+    ("你们看看今天的报纸吧。我是7号楼业主，报道里被困的就是我母亲。这篇报道一出来，楼里的人都在转。请物业马上给7号楼电梯一个维修方案。", MA),
+    ("枫丹苑一共1200多户，我们这栋是二期。卧室外墙有3处裂缝，请工程部尽快来查看。", G),
+    ("I have not joined any joint complaint. My issue is only that the sealing strip on my living room window has come loose.", G),
+    ("In Oct she complained that the night guard shouted at her mother; complaint was handled, guard warned, case closed after callback. Last night the same guard yelled at her mother again.", IM),
 ]
 
 
@@ -601,3 +606,25 @@ def test_severity_cases_from_the_blind_sets(classifier, body, severity):
 def test_the_phone_logs_people_field_does_not_overrule_a_joint_letter(classifier):
     labels = classifier.label(subject="", body="业主送来联名信，要求开发商兑现幼儿园配套承诺。", channel="visit", people=1)
     assert labels.severity == IM and "sev.collective.joint" in {r.rule for r in labels.reasons}
+
+
+@pytest.mark.parametrize("body", [
+    "Since the new face recognition gate went live, it hasn't recognised me once. Every evening I wait for a guard to open it.",
+    "业主来电：上次反映的燃气表问题燃气公司已经上门换好了，表示感谢。这次是另外的事：小区北门新设了垃圾中转点，每天早上味道大、噪音大。",
+    "Said her parking dispute from Nov was resolved well, thanks for that. Today's issue is new: the guard shouted at her father in front of other residents.",
+])
+def test_thanks_for_something_else_do_not_make_a_complaint_feedback(classifier, body):
+    assert classifier.label(subject="", body=body, channel="phone").kind == C
+
+
+def test_a_resident_asking_which_operators_serve_the_estate_is_an_inquiry(classifier):
+    body = "Resident came by asking which broadband operators can install in the estate now. Gave him the list of the two operators."
+    assert classifier.label(subject="", body=body, channel="visit").kind == "inquiry"
+
+
+def test_a_field_that_only_resembles_a_project_is_not_it_when_the_log_says_so():
+    classifier = Classifier(load_rules(), load_projects())
+    said = classifier.label(subject="", body="来电：业主称云溪苑停水两天。经核实云溪苑非我司开发项目，已说明。", channel="phone", project="云溪苑")
+    assert said.project == "云溪苑" and "非我司" in next(r.detail for r in said.reasons if r.rule == "project.field")
+    typo = classifier.label(subject="", body="来电：业主称家里停水两天，要求协调自来水公司。", channel="phone", project="云溪苑")
+    assert typo.project == "云栖苑"

@@ -23,10 +23,20 @@ def test_by_letters(typed, project):
     assert by_letters(typed, NAMES) == project
 
 
-@pytest.mark.parametrize("typed,project", [("观兰府", "观澜府"), ("观兰府三期", "观澜府"), ("金贵园", "金桂园"), ("云溪苑", None), ("观", None)])
+@pytest.mark.parametrize("typed,project", [("观兰府", "观澜府"), ("观兰府三期", "观澜府"), ("金贵园", "金桂园"), ("云溪苑", "云栖苑"), ("云霞苑", None), ("观", None), ("金桂", "金桂园")])
 def test_by_sound_matches_homophones_only(typed, project):
-    # 云溪苑 (yun xi yuan) sounds different from 云栖苑 (yun qi yuan): another estate, not a typo.
+    # 栖 reads qi and xi, so 云溪苑 is 云栖苑 typed by someone who says xi; 云霞苑 (yun xia yuan) is another estate.
     assert by_sound(typed, NAMES) == project
+
+
+@pytest.mark.parametrize("typed,project", [("Riversdie 1", "滨江一号"), ("Emrald Lake", "翠湖天地"), ("Osmanthus Gardne", "金桂园"), ("Pearl Bay", None), ("Riv", None)])
+def test_a_typo_of_one_or_two_keystrokes_is_the_project(typed, project):
+    assert load_projects().resolve(typed) == (project or typed)
+
+
+@pytest.mark.parametrize("typed,project", [("JXHF ph3", "锦绣华府"), ("滨江二期", "滨江一号"), ("滨江", "滨江一号"), ("EL Garden ph3", "翠湖天地"), ("Maple Court Phase 2", "枫丹苑")])
+def test_a_phase_after_the_name_is_part_of_the_estate(typed, project):
+    assert load_projects().resolve(typed) == project
 
 
 def test_default_projects_resolve_fields_and_say_how():
