@@ -15,7 +15,7 @@ from typing import NamedTuple
 from .counts import COUNT_THRESHOLD, CountResult, CountStore, identity_of
 from .labels import SEVERITY_ORDER, Labels, Reason
 from .matcher import Hit, Matcher, ProjectList
-from .quoting import message_text
+from .quoting import forwarded_subject_length, message_text
 from .ruleset import RuleSet, RuleSource
 from .scoring import choose_category, choose_kind
 from .collective import collective, people_of
@@ -62,6 +62,11 @@ class Classifier:
                 return given.strip(), [Reason("project.field", f"phone log's project field ({how}, but the text says {denial!r})")]
             return name, [Reason("project.field", f"phone log's project field ({how})")]
         found = self.projects.find(text, mentions)
+        if found is None:
+            # A homophone typo of a name in the new text (金贵园三期), unless the text says the estate is not ours.
+            typo = self.projects.sound_alike(text)
+            if typo is not None and not self.projects.says_not_ours(whole):
+                return typo.term.rule, [Reason("project.sound", f"sounds like {typo.term.rule}", text[typo.start : typo.end], typo.start, typo.end)]
         if found is None and whole != text:
             found = self.projects.find(whole)
             if found is not None:
@@ -89,6 +94,9 @@ class Classifier:
         text, dropped, whole, opinions = reading or self.read([(subject, body)])[0]
         groups = matcher.groups(text)
         mentions = sorted(groups.pop("project", ()), key=lambda hit: hit.start)
+        forwarded = forwarded_subject_length(subject, dropped)
+        if forwarded and "severity" in groups:
+            groups["severity"] = [hit for hit in groups["severity"] if hit.start >= forwarded]
         state = Severity()
         read_triggers(groups, text, rules, state)
         mark_secondary(rules, state)

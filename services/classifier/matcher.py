@@ -208,6 +208,8 @@ class ProjectList:
         self.terms = tuple(Term(phrase, name, "project", 1.0) for phrase, name in names.items() if phrase)
         self._by_alias = {term.phrase: term.rule for term in self.terms}
         self._automaton = build_automaton(self.terms)
+        # Chinese names of three characters or more, by their last character, for sound-alikes in a text.
+        self._han_names = tuple((alias, project) for alias, project in self._by_alias.items() if len(alias) >= 3 and projectfield.all_han(alias))
 
     def resolve(self, value: str | None) -> str | None:
         """Return the project a phone log's project field names (its reported name), or the field itself."""
@@ -264,6 +266,24 @@ class ProjectList:
             if any(pattern.search(text) for pattern in project.patterns):
                 return project.name, None
         return None
+
+    def sound_alike(self, text: str) -> Hit | None:
+        """Return the one project a normalized text names with a homophone typo (金贵园三期 for 金桂园), as a hit, or None.
+
+        Only names of three characters or more are looked for, at each place their last character
+        (园, 苑, 府) stands, so a text costs a few string searches; the sound test is projectfield's.
+        """
+        found: dict[str, Hit] = {}
+        for alias, project in self._han_names:
+            size = len(alias)
+            end = text.find(alias[-1], size - 1)
+            while end != -1:
+                window = text[end - size + 1 : end + 1]
+                if window != alias and projectfield.all_han(window) and projectfield.by_sound(window, {alias: project}):
+                    found.setdefault(project, Hit(end - size + 1, end + 1, Term(alias, project, "project", 1.0)))
+                    break
+                end = text.find(alias[-1], end + 1)
+        return next(iter(found.values())) if len(found) == 1 else None
 
 
 _OWNED_AFTER = re.compile(r"\s*(?:的)?\s*(?:[0-9一二三四五六七八九十]+\s*(?:栋|号楼|幢|座|单元|期|-|号|#)|业主|住户|building|block|tower|unit|phase|[0-9]+-[0-9]+|\d)")

@@ -46,6 +46,11 @@ def without_phase(value: str) -> str:
     return _PHASE.sub("", value) or value
 
 
+def all_han(value: str) -> bool:
+    """Tell whether a text is Chinese characters only."""
+    return _HAN.fullmatch(value) is not None
+
+
 def letters(value: str) -> str:
     """Return the Latin letters and digits of a field, abbreviations spelled out ("Maple Ct." → "maplecourt")."""
     return "".join(_ABBREVIATIONS.get(word, word) for word in _WORD.findall(value.casefold()))

@@ -15,7 +15,7 @@ from .normalize import normalize
 # A line that starts a quoted or forwarded block; the rest of the mail is not the customer's new text.
 _BLOCK_START = re.compile(
     r"^\s*(?:"
-    r"-{2,}\s*(?:原始邮件|original message|forwarded message|转发的邮件|邮件原件)\s*-{2,}"
+    r"-{2,}\s*(?:原始邮件|original message|forwarded (?:message|article|email|mail|news)|转发的?(?:邮件|消息|文章|内容|新闻)|邮件原件)\s*-{2,}"
     r"|_{8,}"
     r"|on\b.{0,200}\bwrote:"
     r"|(?:在|于).{0,200}写道:"
@@ -38,7 +38,7 @@ _SIGNATURE = re.compile(
 )
 _QUOTED_LINE = re.compile(r"^\s*>")
 # A cheap first look: a body with none of these has nothing to drop.
-_ANY_MARKER = re.compile(r">|--|__|wrote:|写道|from:|发件人|寄件者|sent from|发自|来自|get outlook|begin forwarded|原始邮件|original message|forwarded")
+_ANY_MARKER = re.compile(r">|--|转发|__|wrote:|写道|from:|发件人|寄件者|sent from|发自|来自|get outlook|begin forwarded|原始邮件|original message|forwarded")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发|回覆)\s*:\s*)+")
 
 
@@ -82,6 +82,20 @@ def new_text(body: str) -> str:
 def clean_subject(subject: str) -> str:
     """Strip reply and forward prefixes (Re:, Fwd:, 回复:, 转发:) from a normalized subject."""
     return _SUBJECT_PREFIX.sub("", subject).strip()
+
+
+_FORWARD_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|回复|答复|回覆)\s*:\s*)*(?:fw|fwd|转发|轉發)\s*:", re.IGNORECASE)
+
+
+def forwarded_subject_length(subject: str, dropped: bool) -> int:
+    """Return the length of a forward's cleaned subject in the labelled text, or 0 when it is not a forward.
+
+    A forwarded mail's subject is the forwarded item's subject ("Fwd: Flooded garage on the news"),
+    so, like the forwarded block itself, its severity triggers are not the sender's own.
+    """
+    if not dropped or not _FORWARD_PREFIX.match(subject):
+        return 0
+    return len(clean_subject(normalize(subject)))
 
 
 def message_text(subject: str, body: str) -> tuple[str, bool, str]:

@@ -1,8 +1,8 @@
 """The Done-when check: the classifier's accuracy on each labeled set, measured by evaluate.py.
 
-The corpus was written with the rules and tunes them; holdout to holdout15 were written blind by
+The corpus was written with the rules and tunes them; holdout to holdout17 were written blind by
 other authors, measured once, and then used for tuning the rules and for training the text model
-(textmodel-2026.5), so they guard against regressions and must stay above the issue's targets.
+(textmodel-2026.6), so they guard against regressions and must stay above the issue's targets.
 Each set's README gives its blind figures and the figures after.
 """
 
@@ -32,6 +32,8 @@ SETS = {
     "holdout13": DATA / "holdout13" / "holdout13.jsonl",
     "holdout14": DATA / "holdout14" / "holdout14.jsonl",
     "holdout15": DATA / "holdout15" / "holdout15.jsonl",
+    "holdout16": DATA / "holdout16" / "holdout16.jsonl",
+    "holdout17": DATA / "holdout17" / "holdout17.jsonl",
 }
 # Sequences known to come out wrong, and why (the set's README says more). holdout13 SEQ-B: hm-0054,
 # a guard pushing an owner (customer service by the rules, 7.5 to 3), is property management for

@@ -594,6 +594,12 @@ SEVERITY_CASES = [
     ("枫丹苑一共1200多户，我们这栋是二期。卧室外墙有3处裂缝，请工程部尽快来查看。", G),
     ("I have not joined any joint complaint. My issue is only that the sealing strip on my living room window has come loose.", G),
     ("In Oct she complained that the night guard shouted at her mother; complaint was handled, guard warned, case closed after callback. Last night the same guard yelled at her mother again.", IM),
+    # Found in holdout16 and holdout17 (rules seed-002-9.8).
+    ("A neighbour filmed the fire brigade getting us out. The clip was picked up by the local news account and has been shared widely.", MA),
+    ("The cracks that I reported in April were the subject of an article in the Metro Weekend paper yesterday, with photos from my flat.", MA),
+    ("你们3月15日发邮件说我的不动产权证已办理完毕，案件就关了。销售中心说根本没有我的证。请重新处理。", IM),
+    ("On 28 March you told me lift 2 had been fully repaired and closed my complaint. Last night it dropped half a floor. Obviously it was not repaired.", IM),
+    ("The court booking opens at 8:00 and by 8:01 everything is gone. The same three or four flats seem to get every evening slot.", G),
 ]
 
 
@@ -628,3 +634,31 @@ def test_a_field_that_only_resembles_a_project_is_not_it_when_the_log_says_so():
     assert said.project == "云溪苑" and "非我司" in next(r.detail for r in said.reasons if r.rule == "project.field")
     typo = classifier.label(subject="", body="来电：业主称家里停水两天，要求协调自来水公司。", channel="phone", project="云溪苑")
     assert typo.project == "云栖苑"
+
+
+def test_a_case_number_in_the_subject_is_not_a_court_case(classifier):
+    labels = classifier.label(subject="Re: 【案件编号 CS-2029-0311】不动产权证办理进度", body="证还没办下来，请尽快处理。", channel="email")
+    assert labels.severity == G, labels.reasons
+
+
+def test_triggers_in_a_forwards_subject_are_the_forwarded_items(classifier):
+    body = "Please clear the drain grates at the garage ramp before the next storm.\n\n---------- Forwarded message ---------\nFrom: City Evening News\nOwners have filed lawsuits."
+    forwarded = classifier.label(subject="Fwd: Flooded garage on the news - is ours next?", body=body, channel="email")
+    own = classifier.label(subject="Our flooded garage is on the news", body=body, channel="email")
+    assert forwarded.severity == G and own.severity == MA
+
+
+def test_a_homophone_typo_of_a_name_in_the_text_finds_the_project():
+    classifier = Classifier(load_rules(), load_projects())
+    labels = classifier.label(subject="金贵园三期16栋1503收房问题多", body="墙面空鼓，窗户漏风。", channel="email")
+    assert labels.project == "金桂园" and any(r.rule == "project.sound" and r.phrase == "金贵园" for r in labels.reasons)
+    assert classifier.label(subject="", body="孩子在幼儿园门口摔了一跤，地面太滑。", channel="email").project is None
+
+
+@pytest.mark.parametrize("body,category", [
+    ("The bank has paused disbursement of my mortgage pending review. Your sales team just says it's the bank's problem. I've paid my down payment.", "other"),
+    ("成栋楼二百几户都冇得上网，已经两日，电讯公司话光纤俾人挖断咗。要求物业催运营商抢修。", "other"),
+    ("The video of your guard shoving a delivery rider and shouting at him is all over Douyin. I want to complain about the guard's behaviour.", "customer_service"),
+])
+def test_categories_from_the_blind_sets(classifier, body, category):
+    assert classifier.label(subject="", body=body, channel="email").category == category

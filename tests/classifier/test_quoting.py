@@ -3,7 +3,7 @@
 import pytest
 
 from services.classifier.normalize import normalize
-from services.classifier.quoting import clean_subject, new_text, split_new_text
+from services.classifier.quoting import clean_subject, forwarded_subject_length, new_text, split_new_text
 
 CASES = [
     ("新问题又来了\n\n> 您好，已经处理\n> 客服中心", "新问题又来了"),
@@ -17,6 +17,9 @@ CASES = [
     ("thanks\n-- \nJohn Smith\nLawyer at Smith & Co", "thanks"),
     ("问题还在\n\n发自我的iPhone", "问题还在"),
     ("problem persists\n\nSent from my iPhone\n\n> old", "problem persists"),
+    ("请公司给个说法。\n\n-------- 转发的消息 --------\n【新闻】业主起诉开发商，法院已立案。", "请公司给个说法。"),
+    ("你们看看吧。\n---------- 转发文章 ----------\n《城市晚报》报道", "你们看看吧。"),
+    ("please clear the drains\n\n---------- Forwarded message ---------\nFrom: City Evening News", "please clear the drains"),
 ]
 
 
@@ -43,3 +46,10 @@ def test_message_text_joins_subject_and_new_body():
 
     text, dropped, whole = message_text("Re: 漏水", "还在漏\n\n> 已处理")
     assert text == "漏水\n还在漏" and dropped is True and "> 已处理" in whole
+
+
+def test_a_forwards_subject_is_the_forwarded_items():
+    assert forwarded_subject_length("Fwd: Flooded garage on the news", True) == len("flooded garage on the news")
+    assert forwarded_subject_length("RE: FW: parking fees", True) == len("parking fees")
+    assert forwarded_subject_length("Fwd: nothing was forwarded", False) == 0
+    assert forwarded_subject_length("Re: lift broken", True) == 0
