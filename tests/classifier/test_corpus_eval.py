@@ -1,8 +1,8 @@
 """The Done-when check: the classifier's accuracy on each labeled set, measured by evaluate.py.
 
-The corpus was written with the rules and tunes them; holdout to holdout17 were written blind by
+The corpus was written with the rules and tunes them; holdout to holdout19 were written blind by
 other authors, measured once, and then used for tuning the rules and for training the text model
-(textmodel-2026.6), so they guard against regressions and must stay above the issue's targets.
+(textmodel-2026.7), so they guard against regressions and must stay above the issue's targets.
 Each set's README gives its blind figures and the figures after.
 """
 
@@ -34,12 +34,17 @@ SETS = {
     "holdout15": DATA / "holdout15" / "holdout15.jsonl",
     "holdout16": DATA / "holdout16" / "holdout16.jsonl",
     "holdout17": DATA / "holdout17" / "holdout17.jsonl",
+    "holdout18": DATA / "holdout18" / "holdout18.jsonl",
+    "holdout19": DATA / "holdout19" / "holdout19.jsonl",
 }
 # Sequences known to come out wrong, and why (the set's README says more). holdout13 SEQ-B: hm-0054,
 # a guard pushing an owner (customer service by the rules, 7.5 to 3), is property management for
 # the text model, which finds only 7 of its n-grams in the message and is sure of them; the extra
 # property complaint makes hm-0078 the third complainant one line early.
-KNOWN_WRONG = {"holdout13": {"SEQ-B"}}
+# holdout19 SEQ-C: hv-0007 complains that the promised clubhouse became a sales office, but asks
+# only questions (请问"暂时"是多久？…什么时候交给业主？), so it reads as an inquiry (rules 11 to 4) and
+# the bucket reaches its third complainant one line late.
+KNOWN_WRONG = {"holdout13": {"SEQ-B"}, "holdout19": {"SEQ-C"}}
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))

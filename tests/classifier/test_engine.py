@@ -600,6 +600,11 @@ SEVERITY_CASES = [
     ("你们3月15日发邮件说我的不动产权证已办理完毕，案件就关了。销售中心说根本没有我的证。请重新处理。", IM),
     ("On 28 March you told me lift 2 had been fully repaired and closed my complaint. Last night it dropped half a floor. Obviously it was not repaired.", IM),
     ("The court booking opens at 8:00 and by 8:01 everything is gone. The same three or four flats seem to get every evening slot.", G),
+    # Found in holdout18 and holdout19 (rules seed-002-9.9).
+    ("The barrier is down again. I reported the same fault on 12 July, your office told me on 15 July it was \"repaired and closed\".", IM),
+    ("The video of your guard shoving an 80-year-old resident was published today by the Metro Daily, and has been picked up by several news accounts.", MA),
+    ("我上個月已經打電話投訴過我哋棟管家態度差，你哋話「已經處理，結案」。但係根本冇人同我聯絡過，管家照舊黑口黑面。", IM),
+    ("业主称中秋物业发的月饼是过期的，她把开箱视频发到抖音，现在已经上了同城热门，点赞两万多。要求物业公开道歉。", MA),
 ]
 
 

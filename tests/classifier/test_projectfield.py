@@ -34,7 +34,7 @@ def test_a_typo_of_one_or_two_keystrokes_is_the_project(typed, project):
     assert load_projects().resolve(typed) == (project or typed)
 
 
-@pytest.mark.parametrize("typed,project", [("JXHF ph3", "锦绣华府"), ("滨江二期", "滨江一号"), ("滨江", "滨江一号"), ("EL Garden ph3", "翠湖天地"), ("Maple Court Phase 2", "枫丹苑")])
+@pytest.mark.parametrize("typed,project", [("RS1", "滨江一号"), ("R1", "滨江一号"), ("JXHF ph3", "锦绣华府"), ("滨江二期", "滨江一号"), ("滨江", "滨江一号"), ("EL Garden ph3", "翠湖天地"), ("Maple Court Phase 2", "枫丹苑")])
 def test_a_phase_after_the_name_is_part_of_the_estate(typed, project):
     assert load_projects().resolve(typed) == project
 
