@@ -22,8 +22,10 @@ fallbacks run after the exact name and a name found inside the field:
   estate), with the alias's last English word or nothing after them.
 
 A phase or stage after the name (三期, ph3, Phase 2) is dropped before the fallbacks: it names a part
-of the estate, not another estate. A fallback counts only when it points to exactly one project. pypinyin reads the characters; it is
-imported on first use, since most fields match exactly and its dictionary takes a moment to load.
+of the estate, not another estate. A fallback counts only when it points to exactly one project.
+pypinyin reads the characters; it is imported on first use, since most fields match exactly and
+its dictionary takes a moment to load. The sound test also finds a homophone typo of a Chinese
+name inside a mail's text (金贵园三期 for 金桂园: ProjectList.sound_alike).
 """
 
 from __future__ import annotations
