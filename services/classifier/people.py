@@ -74,7 +74,7 @@ _EN_SINGULAR = frozenset(("household", "family", "resident", "owner", "homeowner
 # Hearsay: people the writer told or heard from are not complaining together.
 _ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知了?|问了|问过)[^,.!?;:\n。]{0,4}$")
 _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met)\s*$")
-_EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here"
+_EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here|here\b"
                                   r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing)")
 _ZH_RANGE = re.compile(r"([一二三四五六七八九])[一二三四五六七八九](?=[十百千]|$)")
 

@@ -605,6 +605,13 @@ SEVERITY_CASES = [
     ("The video of your guard shoving an 80-year-old resident was published today by the Metro Daily, and has been picked up by several news accounts.", MA),
     ("我上個月已經打電話投訴過我哋棟管家態度差，你哋話「已經處理，結案」。但係根本冇人同我聯絡過，管家照舊黑口黑面。", IM),
     ("业主称中秋物业发的月饼是过期的，她把开箱视频发到抖音，现在已经上了同城热门，点赞两万多。要求物业公开道歉。", MA),
+    # Found in holdout20 and holdout21 (rules seed-002-9.10).
+    ("称今早城市交通广播《民生热线》节目播出了他反映的电梯改造问题：9栋两部电梯停用三周，物业没有任何过渡措施。", MA),
+    ("You may already have seen today's City Evening News, page 6. The reporter interviewed me and two of my neighbours and photographed the mould.", MA),
+    ("Third water cut this month. Nobody warned us, and with 900 households here somebody must have the water company's contact.", G),
+    ("当时物业说已经协调联通修好了，让我们放心。结果12月1号又断了，到现在都没恢复。", IM),
+    ("Reported 10 Jan, PM said 'fixed' on 12 Jan and closed ticket. Same fault since 25 Jan, cars queue onto the road. Re-opened as repeat.", IM),
+    ("当时销售经理说已经改好，1月份给我们寄了更正后的合同。今天银行调出来的备案信息还是错的，你们说改好了，结果备案根本没改。", IM),
 ]
 
 
