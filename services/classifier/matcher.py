@@ -279,7 +279,7 @@ class ProjectList:
             end = text.find(alias[-1], size - 1)
             while end != -1:
                 window = text[end - size + 1 : end + 1]
-                if window != alias and projectfield.all_han(window) and projectfield.by_sound(window, {alias: project}):
+                if window != alias and projectfield.all_han(window) and projectfield.sounds_like(projectfield.sound(window), alias):
                     found.setdefault(project, Hit(end - size + 1, end + 1, Term(alias, project, "project", 1.0)))
                     break
                 end = text.find(alias[-1], end + 1)

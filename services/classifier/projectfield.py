@@ -74,8 +74,9 @@ def readings(value: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(found) for run in _HAN.findall(value) for found in pinyin(run, style=Style.NORMAL, heteronym=True))
 
 
-def _only(found: set[str]) -> str | None:
-    """Return the one project found, or None when none or several were."""
+def _only(names: dict[str, str], matches) -> str | None:
+    """Return the one project with an alias that matches(alias) accepts, or None when none or several have one."""
+    found = {project for alias, project in names.items() if matches(alias)}
     return next(iter(found)) if len(found) == 1 else None
 
 
@@ -84,29 +85,26 @@ def by_letters(value: str, names: dict[str, str]) -> str | None:
     typed = letters(value)
     if len(typed) < _MIN_TYPED:
         return None
-    found = set()
-    for alias, project in names.items():
+
+    def abbreviates(alias: str) -> bool:
         full = letters(alias)
-        if full and (full.startswith(typed) or (len(full) >= _MIN_STEM and typed.startswith(full))):
-            found.add(project)
-    return _only(found)
+        return bool(full) and (full.startswith(typed) or (len(full) >= _MIN_STEM and typed.startswith(full)))
+
+    return _only(names, abbreviates)
+
+
+def sounds_like(typed: tuple[str, ...], alias: str) -> bool:
+    """Tell whether syllables read like a Chinese alias of two syllables or more, or its start, or start with it (any reading of each character)."""
+    spoken = readings(alias)
+    return len(spoken) >= 2 and all(syllable in options for syllable, options in zip(typed, spoken))
 
 
 def by_sound(value: str, names: dict[str, str]) -> str | None:
-    """Return the one project whose Chinese alias the field sounds like, or starts like (names: alias → project)."""
+    """Return the one project whose Chinese alias the field sounds like, starts like (观兰府三期) or begins (滨江 of 滨江一号); names: alias → project."""
     typed = sound(value)
     if len(typed) < 2:
         return None
-    found = set()
-    for alias, project in names.items():
-        spoken = readings(alias)
-        if len(spoken) < 2:
-            continue
-        # The field starts with the alias (观兰府三期), or is the alias's start (滨江 of 滨江一号).
-        shared = min(len(spoken), len(typed))
-        if (len(typed) >= len(spoken) or shared >= 2) and all(syllable in options for syllable, options in zip(typed[:shared], spoken)):
-            found.add(project)
-    return _only(found)
+    return _only(names, lambda alias: sounds_like(typed, alias))
 
 
 def by_typo(value: str, names: dict[str, str]) -> str | None:
@@ -116,12 +114,12 @@ def by_typo(value: str, names: dict[str, str]) -> str | None:
     typed = letters(value)
     if len(typed) < _MIN_TYPO:
         return None
-    found = set()
-    for alias, project in names.items():
+
+    def near(alias: str) -> bool:
         full = letters(alias)
-        if len(full) >= _MIN_TYPO and OSA.distance(typed, full, score_cutoff=2) <= (2 if len(full) >= _LONG_TYPO else 1):
-            found.add(project)
-    return _only(found)
+        return len(full) >= _MIN_TYPO and OSA.distance(typed, full, score_cutoff=2) <= (2 if len(full) >= _LONG_TYPO else 1)
+
+    return _only(names, near)
 
 
 def _initial_forms(alias: str, english_tails: tuple[str, ...]) -> set[str]:
@@ -150,5 +148,4 @@ def by_initials(value: str, names: dict[str, str]) -> str | None:
         alias_words = _WORD.findall(alias.casefold())
         if alias.isascii() and len(alias_words) >= 2:
             tails.setdefault(project, set()).add(alias_words[-1])
-    found = {project for alias, project in names.items() if typed in _initial_forms(alias, tuple(sorted(tails.get(project, ()))))}
-    return _only(found)
+    return _only(names, lambda alias: typed in _initial_forms(alias, tuple(sorted(tails.get(names[alias], ())))))

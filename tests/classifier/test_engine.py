@@ -640,8 +640,7 @@ def test_a_resident_asking_which_operators_serve_the_estate_is_an_inquiry(classi
     assert classifier.label(subject="", body=body, channel="visit").kind == "inquiry"
 
 
-def test_a_field_that_only_resembles_a_project_is_not_it_when_the_log_says_so():
-    classifier = Classifier(load_rules(), load_projects())
+def test_a_field_that_only_resembles_a_project_is_not_it_when_the_log_says_so(classifier):
     said = classifier.label(subject="", body="来电：业主称云溪苑停水两天。经核实云溪苑非我司开发项目，已说明。", channel="phone", project="云溪苑")
     assert said.project == "云溪苑" and "非我司" in next(r.detail for r in said.reasons if r.rule == "project.field")
     typo = classifier.label(subject="", body="来电：业主称家里停水两天，要求协调自来水公司。", channel="phone", project="云溪苑")
@@ -660,8 +659,7 @@ def test_triggers_in_a_forwards_subject_are_the_forwarded_items(classifier):
     assert forwarded.severity == G and own.severity == MA
 
 
-def test_a_homophone_typo_of_a_name_in_the_text_finds_the_project():
-    classifier = Classifier(load_rules(), load_projects())
+def test_a_homophone_typo_of_a_name_in_the_text_finds_the_project(classifier):
     labels = classifier.label(subject="金贵园三期16栋1503收房问题多", body="墙面空鼓，窗户漏风。", channel="email")
     assert labels.project == "金桂园" and any(r.rule == "project.sound" and r.phrase == "金贵园" for r in labels.reasons)
     assert classifier.label(subject="", body="孩子在幼儿园门口摔了一跤，地面太滑。", channel="email").project is None
