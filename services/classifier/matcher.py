@@ -224,7 +224,8 @@ class ProjectList:
             return self._by_alias[text], "name"
         found = self.find(text)
         if found:
-            return found[0], "name"
+            # A field that holds a name among other words (滨江一号8栋, 翠湖山庄) is that project unless the log denies it.
+            return found[0], "name" if found[1] is None or found[1].end - found[1].start == len(text) else f"holds {found[0]}"
         text = projectfield.without_phase(text)
         if text in self._by_alias:
             return self._by_alias[text], "name"

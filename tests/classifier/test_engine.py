@@ -612,6 +612,12 @@ SEVERITY_CASES = [
     ("当时物业说已经协调联通修好了，让我们放心。结果12月1号又断了，到现在都没恢复。", IM),
     ("Reported 10 Jan, PM said 'fixed' on 12 Jan and closed ticket. Same fault since 25 Jan, cars queue onto the road. Re-opened as repeat.", IM),
     ("当时销售经理说已经改好，1月份给我们寄了更正后的合同。今天银行调出来的备案信息还是错的，你们说改好了，结果备案根本没改。", IM),
+    # Found in holdout22 and holdout23 (rules seed-002-9.11).
+    ("The gym has been shut for five months. I put photos on rednote last week, and a local news account reposted them yesterday.", MA),
+    ("Yesterday's Evening Post ran a full story on the pool failing its inspection, and management still says the water is fine.", MA),
+    ("门禁坏了一个月没人修，今天“本地资讯网”已经发了报道，请你们尽快处理。", MA),
+    ("來電：我哋呢座有六戶，一齊投訴窗邊滲水，你哋幾時派人嚟睇？", IM),
+    ("地铁施工把小区东侧水管挖断了，东区三栋楼停水，到现在没人来修，要求尽快恢复供水。", G),
 ]
 
 
@@ -645,6 +651,26 @@ def test_a_field_that_only_resembles_a_project_is_not_it_when_the_log_says_so(cl
     assert said.project == "云溪苑" and "非我司" in next(r.detail for r in said.reasons if r.rule == "project.field")
     typo = classifier.label(subject="", body="来电：业主称家里停水两天，要求协调自来水公司。", channel="phone", project="云溪苑")
     assert typo.project == "云栖苑"
+
+
+def test_a_field_holding_a_project_name_is_not_it_when_the_log_says_so(classifier):
+    said = classifier.label(subject="", body="来电人称住翠湖山庄，外墙掉砖。经核实我司无翠湖山庄项目，已告知。", channel="phone", project="翠湖山庄")
+    assert said.project == "翠湖山庄", said.reasons
+    unit = classifier.label(subject="", body="来电：外墙掉砖，要求检查。", channel="phone", project="翠湖天地8栋")
+    assert unit.project == "翠湖天地"
+
+
+def test_a_news_report_the_writer_only_read_is_not_exposure(classifier):
+    body = "下面这篇报道看得我心惊肉跳。想问一下我们小区的外墙今年有没有做过检测？"
+    assert classifier.label(subject="", body=body, channel="email").severity == G
+
+
+@pytest.mark.parametrize("body", [
+    "Owner called for the ref no. and status of the complaint she made last week. Gave both.",
+    "Caller asked the hotline opening hours and the night number for urgent repairs. Told her.",
+])
+def test_agent_logs_of_a_question_are_inquiries(classifier, body):
+    assert classifier.label(subject="", body=body, channel="phone").kind == "inquiry"
 
 
 def test_a_case_number_in_the_subject_is_not_a_court_case(classifier):
