@@ -22,7 +22,7 @@ _EN_NUMBERS = {
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a hundred": 100,
     "a dozen": 12, "dozens of": 20, "several dozen": 20, "a couple of": 2, "hundreds of": 100,
 }
-_ZH_NUM = r"[0-9]+|[零〇一二两三四五六七八九十百千]+"
+_ZH_NUM = r"(?<![0-9],)(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)|[零〇一二两三四五六七八九十百千]+"  # 1,200 is one number
 _STAFF = (
     r"保安|员工|客服|工人|工作人员|销售|置业顾问|师傅|维修工|物业人员|经理|律师|记者|保洁|管家|领导|警察|民警"
     r"|验房师|工程师|设计师|监理|技术员|检测员|评估师|中介|装修工"
@@ -38,7 +38,7 @@ _EN_ONES = "one|two|three|four|five|six|seven|eight|nine"
 _EN_NUM = "|".join(sorted(map(re.escape, _EN_NUMBERS), key=len, reverse=True))
 _EN_MOD = re.compile(r"\b(?:over|more than|at least|about|around|nearly|almost|some|roughly|approximately|up to)\s*$")
 _EN_PATTERN = re.compile(
-    rf"\b(?P<num>[0-9]+\+?|(?:{_EN_NUM})(?:-(?:{_EN_ONES}))?)\s+"
+    rf"(?<![0-9],)\b(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+\+?|[0-9]+\+?|(?:{_EN_NUM})(?:-(?:{_EN_ONES}))?)\s+"
     r"(?:(?:other|different|affected|angry|concerned|more|separate|individual|unit|home|of the|of our)\s+)?"
     r"(?P<noun>households?|famil(?:y|ies)|residents?|owners?|homeowners?|neighbou?rs?|tenants?|people|persons"
     r"|buyers?|occupants?|complainants?|of us|flats|apartments)\b"
@@ -63,7 +63,8 @@ _EN_NOT_PEOPLE_BEFORE = re.compile(
     # The second thing a building has: "the building has 32 floors and about 250 households".
     r"|\b(?:building|block|estate|tower)\s+(?:has|have|with)\b[^.;\n]{0,40}\band\s+(?:about|around|over|some|nearly)?\s*$"
     r"|(?:\b(?:unit|room|flat|apt|apartment|suite|house|no|number)|#)\.?\s*$"  # an address: unit 1107, room 12, no. 5
-    r"|\bsame\s+(?:[a-z0-9]+\s+or\s+)?$"  # "the same three or four flats get every slot": whom it is about, not who complains
+    r"|\bsame\s+(?:[a-z0-9]+\s+or\s+)?$"
+    r"|\b(?:whole|entire)\s+(?:estate|building|block|compound|development|tower)\s*[-–—:,]?\s*$"  # "the whole estate - 1,200 households"  # "the same three or four flats get every slot": whom it is about, not who complains
 )
 # A flat number after its building (tower 2, 1107): three digits or more right after a building's name.
 _EN_FLAT_AFTER_BUILDING = re.compile(r"(?:tower|block|building|bldg|phase)\s*[0-9a-z]{1,3}\s*[,/-]\s*$")
@@ -76,6 +77,9 @@ _ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知�
 _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met)\s*$")
 _EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here|here\b"
                                   r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing)")
+# "All 320 households in Block 5": every household of a building is its total, not a group that complains.
+_EN_ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+)?$")
+_EN_IN_BUILDING_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:block|building|bldg|blk|tower|estate|compound)\b")
 _ZH_RANGE = re.compile(r"([一二三四五六七八九])[一二三四五六七八九](?=[十百千]|$)")
 
 
@@ -91,8 +95,8 @@ class PeopleMention:
 
 def zh_number(text: str) -> int | None:
     """Parse a Chinese or Arabic integer (十二 → 12, 二十 → 20, 一百二十 → 120); None if it is not one."""
-    if text.isdigit():
-        return int(text)
+    if text.replace(",", "").isdigit():
+        return int(text.replace(",", ""))
     text = _ZH_RANGE.sub(r"\1", text)
     total, current = 0, 0
     for char in text:
@@ -145,7 +149,7 @@ def _zh_mentions(text: str, totals: bool = False) -> list[PeopleMention]:
 
 def _en_value(num: str) -> int | None:
     """Return the value of an English number token (digits, words, a dozen, dozens of)."""
-    num = num.rstrip("+")
+    num = num.rstrip("+").replace(",", "")
     if num.isdigit():
         return int(num)
     tens, _, ones = num.partition("-")
@@ -170,6 +174,8 @@ def _en_mentions(text: str) -> list[PeopleMention]:
         if _EN_NOT_PEOPLE_BEFORE.search(text, max(0, first - 48), first):
             continue
         if _EN_NOT_PEOPLE_AFTER.match(text, match.end()) or _EN_HEARSAY_BEFORE.search(text, max(0, first - 24), first):
+            continue
+        if _EN_ALL_BEFORE.search(text, max(0, first - 12), first) and _EN_IN_BUILDING_AFTER.match(text, match.end()):
             continue
         found.append(PeopleMention(value, first, match.end(), text[first : match.end()]))
     return found

@@ -63,11 +63,15 @@ def _within(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(hit.start < end and start < hit.end for start, end in spans)
 
 
-def _quotations(text: str) -> list[tuple[int, int]]:
-    """Return the spans of quoted speech (“…”, "…", '…', 「…」) in a normalized text."""
+def _quotations(text: str, dictation: int) -> list[tuple[int, int]]:
+    """Return the spans of quoted speech (“…”, "…", '…', 「…」) in a normalized text, dictation aside.
+
+    A quotation of dictation characters or more is the caller's own account that the agent took
+    down word for word (坐席代记：“…”), not a remark someone else made, so its words count.
+    """
     if not _QUOTE_MARKS.search(text):
         return []
-    return [match.span() for match in _QUOTATION.finditer(text)]
+    return [match.span() for match in _QUOTATION.finditer(text) if match.end() - match.start() < dictation]
 
 
 def _without_accusing_questions(hits: list[Hit], text: str) -> list[Hit]:
@@ -110,7 +114,7 @@ def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, f
     unless the message is clearly praise or a suggestion (a news story that praises the staff is not
     an exposure).
     """
-    quoted = _quotations(text)
+    quoted = _quotations(text, rules.settings.dictation_length)
     if quoted:
         hits = [hit for hit in hits if not _within(hit, quoted)]
     totals = scores(hits, KINDS, rules.caps)

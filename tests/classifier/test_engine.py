@@ -618,6 +618,11 @@ SEVERITY_CASES = [
     ("门禁坏了一个月没人修，今天“本地资讯网”已经发了报道，请你们尽快处理。", MA),
     ("來電：我哋呢座有六戶，一齊投訴窗邊滲水，你哋幾時派人嚟睇？", IM),
     ("地铁施工把小区东侧水管挖断了，东区三栋楼停水，到现在没人来修，要求尽快恢复供水。", G),
+    # Found in holdout24 and holdout25 (rules seed-002-9.12).
+    ("City TV's evening programme on Monday showed our estate: cars on the fire lane, fireworks litter everywhere, no guard in sight.", MA),
+    ("五月份销售说证下来了，这件事就被你们结案了。上周我去登记中心查，其实没办，资料根本没递交。", IM),
+    ("Engineering replaced the pipe joint on 3 July and closed the WO. Since the typhoon the same spot is wet again.", IM),
+    ("Pest control sprayed on the 12th and the office closed the ticket. This week they're back, just as bad.", IM),
 ]
 
 
@@ -660,12 +665,34 @@ def test_a_field_holding_a_project_name_is_not_it_when_the_log_says_so(classifie
     assert unit.project == "翠湖天地"
 
 
+def test_a_callers_dictated_words_count_for_the_kind_and_a_short_quoted_remark_does_not(classifier):
+    dictated = "老人来电，坐席代记：“昨晚雨那么大，今天一早楼道就拖干净了，门口的积水也扫了，你们物业做得好，我就是打电话说一声。”"
+    assert classifier.label(subject="", body=dictated, channel="phone").kind == "feedback"
+    remark = "维修工说“做得好不好你们别管”，然后就走了，卫生间还在漏水，要求重新派人维修。"
+    assert classifier.label(subject="", body=remark, channel="email").kind == C
+
+
+@pytest.mark.parametrize("body,people", [
+    ("Only two cleaners on day shift for the whole estate - 1,200 households. The bins overflowed all weekend.", None),
+    ("All 320 households in Block 5 have been without power since 9pm.", None),
+    ("We, 1,200 households of the estate, have signed this letter.", 1200),
+])
+def test_thousands_and_building_totals_in_people_counts(classifier, body, people):
+    assert classifier.label(subject="", body=body, channel="email").people == people
+
+
+def test_hearsay_of_a_lawsuit_is_not_a_filed_lawsuit(classifier):
+    body = 'Someone in our building chat says "20-plus owners have already filed a lawsuit over the price cut". Is that true?'
+    assert classifier.label(subject="", body=body, channel="email").severity == G
+
+
 def test_a_news_report_the_writer_only_read_is_not_exposure(classifier):
     body = "下面这篇报道看得我心惊肉跳。想问一下我们小区的外墙今年有没有做过检测？"
     assert classifier.label(subject="", body=body, channel="email").severity == G
 
 
 @pytest.mark.parametrize("body", [
+    "Owner (Maple Ct 9-0702) asked who to call to reset the parcel locker code. Gave the locker company's number.",
     "Owner called for the ref no. and status of the complaint she made last week. Gave both.",
     "Caller asked the hotline opening hours and the night number for urgent repairs. Told her.",
 ])
