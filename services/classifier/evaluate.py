@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import TypeVar
 
 import orjson
 
@@ -23,6 +24,7 @@ from .engine import Classifier, Labels, classify_one
 from .matcher import load_projects
 from .ruleset import CATEGORIES, KINDS, RuleSource
 
+T = TypeVar("T")
 READ_BLOCK = 256  # messages per text-model call: numpy's per-call cost is paid once per block
 LABELS = {"kind": KINDS, "category": CATEGORIES, "severity": ("general", "important", "major")}
 
@@ -55,7 +57,7 @@ def read_messages(path: str) -> list[dict]:
     return list(iter_messages(path))
 
 
-def batched(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Yield lists of up to size items in order (itertools.batched arrives only in Python 3.12)."""
     iterator = iter(items)
     while block := list(islice(iterator, size)):
@@ -99,8 +101,9 @@ def classify_main(argv: list[str]) -> int:
     args = _parser("classify", out=True).parse_args(argv)
     out = open(args.out, "wb") if args.out else sys.stdout.buffer
     try:
-        for message, labels in labelled(iter_messages(args.file), args.db, args.rules, args.projects):
-            out.write(orjson.dumps(to_record(message, labels)) + b"\n")
+        # One write per block of lines: a write call per line cost about 3 % of a bulk run.
+        for block in batched(labelled(iter_messages(args.file), args.db, args.rules, args.projects), READ_BLOCK):
+            out.write(b"".join([orjson.dumps(to_record(message, labels), option=orjson.OPT_APPEND_NEWLINE) for message, labels in block]))
     finally:
         if out is not sys.stdout.buffer:
             out.close()
