@@ -63,8 +63,8 @@ _EN_NOT_PEOPLE_BEFORE = re.compile(
     # The second thing a building has: "the building has 32 floors and about 250 households".
     r"|\b(?:building|block|estate|tower)\s+(?:has|have|with)\b[^.;\n]{0,40}\band\s+(?:about|around|over|some|nearly)?\s*$"
     r"|(?:\b(?:unit|room|flat|apt|apartment|suite|house|no|number)|#)\.?\s*$"  # an address: unit 1107, room 12, no. 5
-    r"|\bsame\s+(?:[a-z0-9]+\s+or\s+)?$"
-    r"|\b(?:whole|entire)\s+(?:estate|building|block|compound|development|tower)\s*[-–—:,]?\s*$"  # "the whole estate - 1,200 households"  # "the same three or four flats get every slot": whom it is about, not who complains
+    r"|\bsame\s+(?:[a-z0-9]+\s+or\s+)?$"  # "the same three or four flats get every slot": whom it is about, not who complains
+    r"|\b(?:whole|entire)\s+(?:estate|building|block|compound|development|tower)\s*[-–—:,]?\s*$"  # "the whole estate - 1,200 households"
 )
 # A flat number after its building (tower 2, 1107): three digits or more right after a building's name.
 _EN_FLAT_AFTER_BUILDING = re.compile(r"(?:tower|block|building|bldg|phase)\s*[0-9a-z]{1,3}\s*[,/-]\s*$")

@@ -44,7 +44,7 @@ class Settings:
     secondary_threshold: float = 2.0
     rhetorical_evidence: float = 4.0
     conduct_evidence: float = 4.0
-    dictation_length: int = 60
+    dictation_length: int = 40
 
 
 class Problem(Exception):

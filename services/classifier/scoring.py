@@ -2,7 +2,8 @@
 
 Each rule adds its weight per match, up to its cap; the kind and the category with the highest
 sum win (ties go to the one listed first). Two readings keep the kind honest: words inside quoted
-speech (“…”, "…", '…', 「…」) do not count, since they are what someone else said; and a question
+speech (“…”, "…", '…', 「…」) do not count, since they are what someone else said (a quotation of
+settings.dictation_length characters or more is the caller's own words, taken down by the agent); and a question
 that accuses (why, who is responsible, 凭什么: a negative inquiry phrase in the sentence) is not a
 request for information when the message carries enough complaint evidence, so that sentence's
 inquiry phrases do not count. Feedback is categorized by its own weights, which favour the team or
