@@ -20,17 +20,18 @@ def _planned(mention: PeopleMention, text: str, rules: RuleSet, state: Severity)
     return modality_at(mention.start, mention.phrase[0].isascii(), state.markers, text, rules.settings) == "defer"
 
 
-def people_of(text: str, given: int | None, rules: RuleSet, state: Severity) -> tuple[int | None, list[Reason]]:
+def people_of(text: str, given: int | None, rules: RuleSet, state: Severity, skip: int = 0) -> tuple[int | None, list[Reason]]:
     """Return the number of people: the phone log's field when given, else the largest count in the text.
 
     A count that is only planned (可以组织五十户一起去) does not count. A count beside a joint-complaint
-    trigger (a letter signed by 16 owners) counts when it is larger, even against the field.
+    trigger (a letter signed by 16 owners) counts when it is larger, even against the field. Counts in
+    the first skip characters (a forward's subject, which is the forwarded item's) are not the sender's.
     """
     count, reasons = None, []
     if given is not None:
         count, reasons = given, [Reason("people.field", f"phone log says {given} people")]
     else:
-        mentions = [mention for mention in find_people(text) if not _planned(mention, text, rules, state)]
+        mentions = [mention for mention in find_people(text) if mention.start >= skip and not _planned(mention, text, rules, state)]
         if mentions:
             mention = max(mentions, key=lambda found: found.value)
             count, reasons = mention.value, [Reason("people.text", f"{mention.value} people", mention.phrase, mention.start, mention.end)]

@@ -104,7 +104,7 @@ class Classifier:
         opinions = opinions or {}
         kind, kind_reasons = choose_kind(groups.get("kind", []), text, rules, escalation, state.level == "major", opinions.get("kind"))
         category, category_reasons = choose_category(groups.get("category", []), text, rules, category_hint, kind, opinions.get("category"))
-        count, people_reasons = people_of(text, people, rules, state)
+        count, people_reasons = people_of(text, people, rules, state, skip=forwarded)
         project_name, project_reasons = self._project(text, project, whole, mentions)
         if kind == "complaint":
             # The count is the field's unless a joint letter vouched for more (people_of).

@@ -60,6 +60,8 @@ _ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)
 _EN_NOT_PEOPLE_BEFORE = re.compile(
     r"(?:(?:group|chat|building|bldg|blk|block|estate|tower|compound|complex|development)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|of|with|contains|holds)?"
     r"|in total|total of|there are|out of|of the|family of)\s*\(?\s*(?:about|around|over|some|nearly)?\s*$"
+    # An estate or phase that "has" a number of households states its size ("Phase 2 has about 200 households").
+    r"|\b(?:phase|garden|court|residence)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|with|contains|holds)\s*\(?\s*(?:about|around|over|some|nearly|only)?\s*$"
     # The second thing a building has: "the building has 32 floors and about 250 households".
     r"|\b(?:building|block|estate|tower)\s+(?:has|have|with)\b[^.;\n]{0,40}\band\s+(?:about|around|over|some|nearly)?\s*$"
     r"|(?:\b(?:unit|room|flat|apt|apartment|suite|house|no|number)|#)\.?\s*$"  # an address: unit 1107, room 12, no. 5

@@ -1,8 +1,8 @@
 """The Done-when check: the classifier's accuracy on each labeled set, measured by evaluate.py.
 
-The corpus was written with the rules and tunes them; holdout to holdout25 were written blind by
+The corpus was written with the rules and tunes them; holdout to holdout27 were written blind by
 other authors, measured once, and then used for tuning the rules and for training the text model
-(textmodel-2026.10), so they guard against regressions and must stay above the issue's targets.
+(textmodel-2026.11), so they guard against regressions and must stay above the issue's targets.
 Each set's README gives its blind figures and the figures after.
 """
 
@@ -42,6 +42,8 @@ SETS = {
     "holdout23": DATA / "holdout23" / "holdout23.jsonl",
     "holdout24": DATA / "holdout24" / "holdout24.jsonl",
     "holdout25": DATA / "holdout25" / "holdout25.jsonl",
+    "holdout26": DATA / "holdout26" / "holdout26.jsonl",
+    "holdout27": DATA / "holdout27" / "holdout27.jsonl",
 }
 # Sequences known to come out wrong, and why (the set's README says more). holdout13 SEQ-B: hm-0054,
 # a guard pushing an owner (customer service by the rules, 7.5 to 3), is property management for

@@ -623,6 +623,13 @@ SEVERITY_CASES = [
     ("五月份销售说证下来了，这件事就被你们结案了。上周我去登记中心查，其实没办，资料根本没递交。", IM),
     ("Engineering replaced the pipe joint on 3 July and closed the WO. Since the typhoon the same spot is wet again.", IM),
     ("Pest control sprayed on the 12th and the office closed the ticket. This week they're back, just as bad.", IM),
+    # Found in holdout26 and holdout27 (rules seed-002-9.12).
+    ("上周维修工来换了进水阀，当天就结了单。今天早上阀门又漏了，厨房一地水。", IM),
+    ("门禁卡上周重新写过，物业说修好了，单子也结了，今天又刷不开。", IM),
+    ("回访记录写着已解决，可我从来没接到过回访电话，问题也一直没人管。", IM),
+    ("The operator said the line was fixed and the ticket closed on Monday. It has been dead again since Thursday.", IM),
+    ("In March you wrote that the correction had been completed and the matter was closed. The new certificate is wrong again, please reopen this.", IM),
+    ("业主到前台出示法院受理通知书，称车位面积与合同不符，要求退款并赔偿。", MA),
 ]
 
 
@@ -703,6 +710,18 @@ def test_agent_logs_of_a_question_are_inquiries(classifier, body):
 def test_a_case_number_in_the_subject_is_not_a_court_case(classifier):
     labels = classifier.label(subject="Re: 【案件编号 CS-2029-0311】不动产权证办理进度", body="证还没办下来，请尽快处理。", channel="email")
     assert labels.severity == G, labels.reasons
+
+
+def test_people_in_a_forwards_subject_are_the_forwarded_items(classifier):
+    body = "My own question is small: when is the clubhouse gym reopening?\n\n---------- Forwarded message ---------\nFrom: Metro Daily\nResidents protest."
+    forwarded = classifier.label(subject="Fwd: 80 residents protest gym closure", body=body, channel="email")
+    own = classifier.label(subject="80 residents protest gym closure", body=body, channel="email")
+    assert forwarded.people is None and own.people == 80
+
+
+def test_an_estate_that_has_a_number_of_households_states_its_size(classifier):
+    body = "Phase 3 has about 240 households and only 90 parking spaces, which sales never told me."
+    assert classifier.label(subject="", body=body, channel="email").people is None
 
 
 def test_triggers_in_a_forwards_subject_are_the_forwarded_items(classifier):
