@@ -221,10 +221,15 @@ def find_signatures(text: str) -> list[PeopleMention]:
 
 
 # A list of flats under a joint letter: at least three unit numbers in a row (301、402、503, or one
-# flat per line, "3-0302 Li Wen"). Each listed flat is one complainant.
+# flat per line, "3-0302 Li Wen", or a numbered signature line, "7. Chan Siu Ling (4-0201)"). Each
+# listed flat is one complainant.
 _UNIT = r"(?:[0-9]{1,3}[-#])?[0-9]{3,4}"
 _INLINE_FLATS = re.compile(rf"(?<![0-9-]){_UNIT}(?:\s*[、,/;]\s*{_UNIT}){{2,}}(?![0-9])")
-_FLAT_LINE = re.compile(rf"^[ \t]*{_UNIT}(?![0-9])[^\n]*$", re.MULTILINE)
+# A numbered line must name its flat with the building (3-0301), so that years and counts in a
+# numbered list of points are not flats.
+_FLAT_LINE = re.compile(
+    rf"^[ \t]*(?:(?P<unit>{_UNIT})|[0-9]{{1,3}}[.、)][ \t]+[^\n0-9]{{0,40}}?(?P<flat>[0-9]{{1,3}}[-#][0-9]{{3,4}}))(?![0-9])[^\n]*$", re.MULTILINE
+)
 _UNIT_TOKEN = re.compile(_UNIT)
 
 
@@ -245,7 +250,7 @@ def _line_list(run: list[re.Match]) -> list[PeopleMention]:
     """Turn consecutive flat lines into one mention (nothing when fewer than three)."""
     if len(run) < 3:
         return []
-    flats = {_UNIT_TOKEN.match(line.group(0).strip()).group(0) for line in run}
+    flats = {line["unit"] or line["flat"] for line in run}
     start, end = run[0].start(), run[-1].end()
     return [PeopleMention(len(flats), start, end, f"{len(flats)} flats listed")]
 

@@ -37,9 +37,12 @@ _SIGNATURE = re.compile(
     r")\s*$"
 )
 _QUOTED_LINE = re.compile(r"^\s*>")
+# A forwarded item's header, and the rule of dashes (alone, or around "end") that may close it.
+_FORWARD_HEADER = re.compile(r"^\s*-{2,}\s*(?:forwarded (?:message|article|email|mail|news)|转发的?(?:邮件|消息|文章|内容|新闻))\s*-{2,}\s*$")
+_CLOSING_RULE = re.compile(r"^\s*(?:-{5,}|-{2,}\s*(?:结束|转发结束|全文完|end|end of (?:the )?forwarded (?:message|article|mail|email))\s*-{2,})\s*$")
 # A cheap first look: a body with none of these has nothing to drop.
 _ANY_MARKER = re.compile(r">|--|转发|__|wrote:|写道|from:|发件人|寄件者|sent from|发自|来自|get outlook|begin forwarded|原始邮件|original message|forwarded")
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发|回覆)\s*:\s*)+")
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发|转|回覆)\s*:\s*)+")
 
 
 def _block_start(lines: list[str], i: int) -> bool:
@@ -55,6 +58,20 @@ def _block_start(lines: list[str], i: int) -> bool:
     return False
 
 
+def _forward_end(lines: list[str], i: int) -> int:
+    """Return the line that closes the forwarded item opened at line i (a rule of dashes), or -1 when it runs to the end.
+
+    Some writers forward an article and then write below it ("I am the owner in that article"):
+    what follows the closing rule is their own text again.
+    """
+    if not _FORWARD_HEADER.match(lines[i]):
+        return -1
+    for j in range(i + 1, len(lines)):
+        if _CLOSING_RULE.match(lines[j]):
+            return j
+    return -1
+
+
 def split_new_text(body: str) -> tuple[str, bool]:
     """Return the new text of a normalized body and whether anything was dropped."""
     if not _ANY_MARKER.search(body):
@@ -62,10 +79,16 @@ def split_new_text(body: str) -> tuple[str, bool]:
     lines = body.split("\n")
     kept: list[str] = []
     dropped = False
+    skip_to = -1
     for i, line in enumerate(lines):
+        if i <= skip_to:
+            continue
         if _block_start(lines, i):
             dropped = True
-            break
+            skip_to = _forward_end(lines, i)
+            if skip_to < 0:
+                break
+            continue
         if _QUOTED_LINE.match(line):
             dropped = True
             continue
@@ -84,7 +107,7 @@ def clean_subject(subject: str) -> str:
     return _SUBJECT_PREFIX.sub("", subject).strip()
 
 
-_FORWARD_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|回复|答复|回覆)\s*:\s*)*(?:fw|fwd|转发|轉發)\s*:", re.IGNORECASE)
+_FORWARD_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|回复|答复|回覆)\s*:\s*)*(?:fw|fwd|转发|轉發|转|轉)\s*:", re.IGNORECASE)
 
 
 def forwarded_subject_length(subject: str, dropped: bool) -> int:
@@ -93,9 +116,10 @@ def forwarded_subject_length(subject: str, dropped: bool) -> int:
     A forwarded mail's subject is the forwarded item's subject ("Fwd: Flooded garage on the news"),
     so, like the forwarded block itself, its severity triggers are not the sender's own.
     """
-    if not dropped or not _FORWARD_PREFIX.match(subject):
+    if not dropped:
         return 0
-    return len(clean_subject(normalize(subject)))
+    subject = normalize(subject)
+    return len(clean_subject(subject)) if _FORWARD_PREFIX.match(subject) else 0
 
 
 def message_text(subject: str, body: str) -> tuple[str, bool, str]:

@@ -1,8 +1,8 @@
 """The Done-when check: the classifier's accuracy on each labeled set, measured by evaluate.py.
 
-The corpus was written with the rules and tunes them; holdout to holdout27 were written blind by
+The corpus was written with the rules and tunes them; holdout to holdout28 and holdout31 were written blind by
 other authors, measured once, and then used for tuning the rules and for training the text model
-(textmodel-2026.11), so they guard against regressions and must stay above the issue's targets.
+(textmodel-2026.12), so they guard against regressions and must stay above the issue's targets.
 Each set's README gives its blind figures and the figures after.
 """
 
@@ -44,6 +44,8 @@ SETS = {
     "holdout25": DATA / "holdout25" / "holdout25.jsonl",
     "holdout26": DATA / "holdout26" / "holdout26.jsonl",
     "holdout27": DATA / "holdout27" / "holdout27.jsonl",
+    "holdout28": DATA / "holdout28" / "holdout28.jsonl",
+    "holdout31": DATA / "holdout31" / "holdout31.jsonl",
 }
 # Sequences known to come out wrong, and why (the set's README says more). holdout13 SEQ-B: hm-0054,
 # a guard pushing an owner (customer service by the rules, 7.5 to 3), is property management for
@@ -52,7 +54,11 @@ SETS = {
 # holdout19 SEQ-C: hv-0007 complains that the promised clubhouse became a sales office, but asks
 # only questions (请问"暂时"是多久？…什么时候交给业主？), so it reads as an inquiry (rules 11 to 4) and
 # the bucket reaches its third complainant one line late.
-KNOWN_WRONG = {"holdout13": {"SEQ-B"}, "holdout19": {"SEQ-C"}}
+# holdout28 SEQ-B: id-0054, an elderly couple's complaint that a cleaner told them to move out of
+# the way, is customer service for the set's author (staff attitude) but property management for
+# the rules (6 to 4: the cleaning words) and the model; the extra property complaint at Yunqi Garden
+# makes id-0090 the third complainant one line early.
+KNOWN_WRONG = {"holdout13": {"SEQ-B"}, "holdout19": {"SEQ-C"}, "holdout28": {"SEQ-B"}}
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))

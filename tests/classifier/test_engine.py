@@ -630,6 +630,16 @@ SEVERITY_CASES = [
     ("The operator said the line was fixed and the ticket closed on Monday. It has been dead again since Thursday.", IM),
     ("In March you wrote that the correction had been completed and the matter was closed. The new certificate is wrong again, please reopen this.", IM),
     ("业主到前台出示法院受理通知书，称车位面积与合同不符，要求退款并赔偿。", MA),
+    # Found in holdout28 and holdout31 (rules seed-002-9.13).
+    ("业主已于上月中旬向区法院起诉开发商延期交房，本周一法院立案，要求法务联系。", MA),
+    ("我已經委託律師向法院入咗狀，法院上星期已經正式立案。", MA),
+    ("Our lawyer lodged the claim with the district court last month and we received the acceptance notice on Friday.", MA),
+    ("The story ran in yesterday's Evening News with photos of our garage. I'm one of the owners they interviewed.", MA),
+    ("业主称《城市晚报》昨天已经登了这事，她是被采访的业主之一。", MA),
+    ("First reported the gate fob on 3 May, ticket closed 6 May, fails again since Monday.", IM),
+    ("3号电梯上月维修后通知已修复，工单已关闭。这周又两次停在半层。", IM),
+    ("Gas co. came, tightened the valve and closed the job the same day. Smell back since Sunday.", IM),
+    ("你们别等到上新闻了才来修，阳台门下面一直进水。", G),
 ]
 
 
@@ -717,6 +727,34 @@ def test_people_in_a_forwards_subject_are_the_forwarded_items(classifier):
     forwarded = classifier.label(subject="Fwd: 80 residents protest gym closure", body=body, channel="email")
     own = classifier.label(subject="80 residents protest gym closure", body=body, channel="email")
     assert forwarded.people is None and own.people == 80
+
+
+NEIGHBOURS = ["Ann Li", "Bo Wang", "Cai Hong", "Dan Ho", "Eve Tan", "Fei Xu", "Gus Lam", "Hua Zhou", "Ivy Chen", "Jun Ma", "Kai Lu"]
+
+
+def test_a_numbered_list_of_signatures_counts_its_flats(classifier):
+    body = ("Joint complaint about the broken water main.\n\nSigned:\n" +
+            "\n".join(f"{i}. {name} ({1 + i // 7}-{i:02d}01)" for i, name in enumerate(NEIGHBOURS, 1)) + "\n")
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.people == 11 and labels.severity == MA, labels.reasons
+
+
+def test_numbered_points_with_years_are_not_flats(classifier):
+    body = "Joint complaint from Block 3.\n1. Since 2029 the lift breaks monthly\n2. In 2030 the roof leaked\n3. 2031 fees went up\n"
+    assert classifier.label(subject="", body=body, channel="email").severity == IM
+
+
+def test_text_below_a_closed_forward_is_the_senders_own(classifier):
+    forward = "---------- Forwarded message ---------\nFrom: City Daily\nA pool closed elsewhere.\n----------\n\n"
+    own = classifier.label(subject="", body="Read this.\n\n" + forward + "I am the owner in that article. It came out on Monday and it's on their website with my photos.", channel="email")
+    assert own.severity == MA, own.reasons
+    polite = classifier.label(subject="", body="FYI.\n\n" + forward + "Not suggesting that happened here, but the pool water was green all weekend. Clean it.", channel="email")
+    assert polite.kind == C, polite.reasons
+
+
+def test_a_chinese_forward_marked_zhuan_keeps_its_subject_out(classifier):
+    body = "我家阳台也渗水，报修一个月没人来。\n\n-------- 转发的文章 --------\n外地楼盘渗漏被电视台曝光。"
+    assert classifier.label(subject="转：某楼盘渗漏被曝光", body=body, channel="email").severity == G
 
 
 def test_an_estate_that_has_a_number_of_households_states_its_size(classifier):
