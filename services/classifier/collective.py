@@ -15,9 +15,13 @@ from .ruleset import RuleSet
 from .severity import CLAUSE_BREAKS, Severity, modality_at, together
 
 
+# Modes under which a count is not a group complaining here: a plan, another place, a rumour.
+PLANNED = frozenset(("defer", "elsewhere", "hearsay"))
+
+
 def _planned(mention: PeopleMention, text: str, rules: RuleSet, state: Severity) -> bool:
     """Tell whether a defer marker stands shortly before a people count (可以组织五十户, if 30 of us): only a plan."""
-    return modality_at(mention.start, mention.phrase[0].isascii(), state.markers, text, rules.settings) == "defer"
+    return modality_at(mention.start, mention.phrase[0].isascii(), state.markers, text, rules.settings) in PLANNED
 
 
 def people_of(text: str, given: int | None, rules: RuleSet, state: Severity, skip: int = 0) -> tuple[int | None, list[Reason]]:

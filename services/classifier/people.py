@@ -76,7 +76,8 @@ _EN_SINGULAR = frozenset(("household", "family", "resident", "owner", "homeowner
 # is skipped like "a building of 120 households".
 # Hearsay: people the writer told or heard from are not complaining together.
 _ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知了?|问了|问过)[^,.!?;:\n。]{0,4}$")
-_EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met)\s*$")
+_EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met"
+                                 r"|heard(?: that)?(?: about| around| some| over| nearly)?)\s*$")
 _EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here|here\b"
                                   r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing)")
 # "All 320 households in Block 5": every household of a building is its total, not a group that complains.
@@ -225,10 +226,12 @@ def find_signatures(text: str) -> list[PeopleMention]:
 # listed flat is one complainant.
 _UNIT = r"(?:[0-9]{1,3}[-#])?[0-9]{3,4}"
 _INLINE_FLATS = re.compile(rf"(?<![0-9-]){_UNIT}(?:\s*[、,/;]\s*{_UNIT}){{2,}}(?![0-9])")
-# A numbered line must name its flat with the building (3-0301), so that years and counts in a
-# numbered list of points are not flats.
+# A signature line that names its flat after the name ("7. Chan Siu Ling (4-0201)", "张建国 3-201")
+# must give the building too (3-0301) and end soon after, so that years and counts in a list of
+# points are not flats.
 _FLAT_LINE = re.compile(
-    rf"^[ \t]*(?:(?P<unit>{_UNIT})|[0-9]{{1,3}}[.、)][ \t]+[^\n0-9]{{0,40}}?(?P<flat>[0-9]{{1,3}}[-#][0-9]{{3,4}}))(?![0-9])[^\n]*$", re.MULTILINE
+    rf"^[ \t]*(?:(?P<unit>{_UNIT})(?![0-9])[^\n]*"
+    rf"|(?:[0-9]{{1,3}}[.、)][ \t]+)?[^\n0-9]{{1,40}}?(?P<flat>[0-9]{{1,3}}[-#][0-9]{{3,4}})(?![0-9])[^\n0-9]{{0,12}})$", re.MULTILINE
 )
 _UNIT_TOKEN = re.compile(_UNIT)
 

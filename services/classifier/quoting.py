@@ -36,12 +36,13 @@ _SIGNATURE = re.compile(
     r"|发自我的.{1,20}|发自.{0,10}(?:邮箱|邮件|mail|iphone|ipad|手机).{0,10}|来自我的.{1,20}(?:手机|iphone|ipad)"
     r")\s*$"
 )
-_QUOTED_LINE = re.compile(r"^\s*>")
+# A quoted line: ">" (mail quoting) or a line marked as forwarded inline (【转发】"…").
+_QUOTED_LINE = re.compile(r"^\s*(?:>|【转发】|【转】|\[转发\]|\[fwd\])")
 # A forwarded item's header, and the rule of dashes (alone, or around "end") that may close it.
 _FORWARD_HEADER = re.compile(r"^\s*-{2,}\s*(?:forwarded (?:message|article|email|mail|news)|转发的?(?:邮件|消息|文章|内容|新闻))\s*-{2,}\s*$")
 _CLOSING_RULE = re.compile(r"^\s*(?:-{5,}|-{2,}\s*(?:结束|转发结束|全文完|end|end of (?:the )?forwarded (?:message|article|mail|email))\s*-{2,})\s*$")
 # A cheap first look: a body with none of these has nothing to drop.
-_ANY_MARKER = re.compile(r">|--|转发|__|wrote:|写道|from:|发件人|寄件者|sent from|发自|来自|get outlook|begin forwarded|原始邮件|original message|forwarded")
+_ANY_MARKER = re.compile(r">|--|转发|【转】|__|wrote:|写道|from:|发件人|寄件者|sent from|发自|来自|get outlook|begin forwarded|原始邮件|original message|forwarded")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|回复|答复|转发|转|回覆)\s*:\s*)+")
 
 

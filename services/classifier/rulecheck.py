@@ -16,7 +16,7 @@ CATEGORIES = ("construction_quality", "sales", "property_management", "customer_
 # warning rule it names when both stand in one sentence (a reporter ... the story was published).
 # A "group" rule says that a complainant speaks for others (代表, on behalf of): alone it changes
 # nothing, but a people count in its sentence counts even against the phone log's people field.
-_EFFECTS = {"severity": ("major", "important", "warning", "past", "group"), "modality": ("defer", "negate", "condition", "elsewhere")}
+_EFFECTS = {"severity": ("major", "important", "warning", "past", "group"), "modality": ("defer", "negate", "condition", "elsewhere", "hearsay")}
 # A [[context]] rule means nothing alone; a [[secondary]] rule that requires it counts only in a
 # sentence that also holds one of its phrases (a ticket ... was closed).
 _TERM_KEYS = {"id", "phrases", "weight", "cap", "feedback_weight", "effect", "note"}

@@ -48,8 +48,14 @@ class Severity:
         self.reasons.append(reason)
 
 
+# Markers that cover the rest of their sentence, and the mode each gives.
+_WHOLE_SENTENCE = {"condition": "defer", "elsewhere": "elsewhere", "hearsay": "hearsay"}
+# Modes under which a trigger is about another place or only rumoured.
+NOT_OURS = frozenset(("elsewhere", "hearsay"))
+
+
 def modality(hit: Hit, markers: list[Hit], text: str, settings: Settings) -> str | None:
-    """Return "defer" or "negate" when such a marker stands shortly before hit in the same clause.
+    """Return "defer", "negate", "elsewhere" or "hearsay" when such a marker stands before hit (modality_at).
 
     An "elsewhere" marker also defers a hit before it in the same clause: "新闻报道了城东某楼盘降价",
     "the news reported on another estate": what was reported is another place's matter.
@@ -60,12 +66,15 @@ def modality(hit: Hit, markers: list[Hit], text: str, settings: Settings) -> str
             if marker.term.name == "elsewhere" and marker.start >= hit.end:
                 gap = text[hit.end : marker.start]
                 if len(gap) <= settings.completion_window and not CLAUSE_BREAKS.intersection(gap):
-                    return "defer"
+                    return "elsewhere"
     return found
 
 
 def modality_at(start: int, latin: bool, markers: list[Hit], text: str, settings: Settings) -> str | None:
     """Return "defer" or "negate" when such a marker stands shortly before start in the same clause (Latin text: 3× the window).
+
+    Conditions defer ("defer"), and other places ("elsewhere") and rumours ("hearsay") are not this
+    writer's own events, anywhere before start in its sentence.
 
     A "condition" marker (if, 如果) or an "elsewhere" marker (another estate, 隔壁区) defers
     everything after it in its sentence.
@@ -75,12 +84,13 @@ def modality_at(start: int, latin: bool, markers: list[Hit], text: str, settings
         if marker.end > start:
             continue
         effect = marker.term.name
-        if effect == "condition" or effect == "elsewhere":
+        if effect in _WHOLE_SENTENCE:
             # A condition (if, 如果) makes the rest of its sentence hypothetical, however long the clause;
-            # a sentence that turns to another estate (隔壁区有个楼盘…上了热搜) is about that estate.
+            # a sentence that turns to another estate (隔壁区有个楼盘…上了热搜) is about that estate, and
+            # one that reports a rumour (听说, is it true) is unconfirmed.
             gap = text[marker.end : start]
             if len(gap) <= settings.completion_window and not _SENTENCE_BREAKS.intersection(gap):
-                return "defer"
+                return _WHOLE_SENTENCE[effect]
             continue
         window = settings.modality_window if effect == "defer" else settings.negation_window
         gap = text[marker.end : start]
@@ -125,6 +135,9 @@ def read_triggers(groups: dict[str, list[Hit]], text: str, rules: RuleSet, state
         if effect == "past" or effect == "group":
             if mode is None:
                 (past if effect == "past" else state.joints).append(hit)
+        elif mode in NOT_OURS:
+            # Someone else's suit or story, or a rumour of one, is no threat of this writer's.
+            state.reasons.append(hit_reason(hit, text, f"not this case's ({mode})"))
         elif effect == "warning" or mode:
             state.warn(hit_reason(hit, text, f"warning ({'threat' if effect == 'warning' else mode})"), hit.term.weight)
             if mode is None:

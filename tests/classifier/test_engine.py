@@ -640,6 +640,11 @@ SEVERITY_CASES = [
     ("3号电梯上月维修后通知已修复，工单已关闭。这周又两次停在半层。", IM),
     ("Gas co. came, tightened the valve and closed the job the same day. Smell back since Sunday.", IM),
     ("你们别等到上新闻了才来修，阳台门下面一直进水。", G),
+    # Found in holdout29 and holdout30 (rules seed-002-9.14).
+    ("去年厨房墙面发霉，工程部处理后回访我也签字确认了，这个月原来的位置又发霉了。", IM),
+    ("Balcony door seal replaced in May, job closed 20 May. After last night's storm water is coming in again.", IM),
+    ("物业经理当众骂人的视频昨天已经被“城市新闻”客户端报道，评论几百条。", MA),
+    ("上个月投诉过管家，当时已回访、道歉、结案。今天又是同一个管家，把我的快递随手扔在门口。", IM),
 ]
 
 
@@ -755,6 +760,30 @@ def test_text_below_a_closed_forward_is_the_senders_own(classifier):
 def test_a_chinese_forward_marked_zhuan_keeps_its_subject_out(classifier):
     body = "我家阳台也渗水，报修一个月没人来。\n\n-------- 转发的文章 --------\n外地楼盘渗漏被电视台曝光。"
     assert classifier.label(subject="转：某楼盘渗漏被曝光", body=body, channel="email").severity == G
+
+
+def test_a_joint_letter_signed_name_then_flat_counts_the_flats(classifier):
+    signatures = "\n".join(f"{name} 5-{floor}02" for floor, name in enumerate(["张伟", "李娜", "王磊", "赵敏", "陈杰", "刘洋", "杨帆", "黄丽", "周强", "吴静", "郑浩"], 3))
+    body = f"5栋业主联名信：地下室渗水三个月没人处理。\n\n联名业主：\n{signatures}\n"
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.people == 11 and labels.severity == MA, labels.reasons
+
+
+def test_a_line_marked_as_forwarded_is_quoted(classifier):
+    body = "我家空调孔打歪了，请工程部来看看。\n\n【转发】“我们小区几十户已经去法院起诉开发商了。”\n\n我暂时不想走那一步。"
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.severity == G and labels.people is None, labels.reasons
+
+
+def test_a_rumoured_lawsuit_is_neither_major_nor_a_threat(classifier):
+    body = "I read in an owners' forum that some buyers took the developer to court and it was in the paper. Is that true? When is my handover inspection?"
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.kind == "inquiry" and labels.severity == G and not labels.warnings, labels.reasons
+
+
+def test_the_street_offices_rules_are_other(classifier):
+    body = "街道这个月要求撤桶并点，我们楼下的垃圾桶全撤了，只留北门一个投放点，太远了。"
+    assert classifier.label(subject="", body=body, channel="email").category == "other"
 
 
 def test_an_estate_that_has_a_number_of_households_states_its_size(classifier):
