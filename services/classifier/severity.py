@@ -71,13 +71,13 @@ def modality(hit: Hit, markers: list[Hit], text: str, settings: Settings) -> str
 
 
 def modality_at(start: int, latin: bool, markers: list[Hit], text: str, settings: Settings) -> str | None:
-    """Return "defer" or "negate" when such a marker stands shortly before start in the same clause (Latin text: 3× the window).
+    """Return the mode of the marker that governs start, or None.
 
-    Conditions defer ("defer"), and other places ("elsewhere") and rumours ("hearsay") are not this
-    writer's own events, anywhere before start in its sentence.
-
-    A "condition" marker (if, 如果) or an "elsewhere" marker (another estate, 隔壁区) defers
-    everything after it in its sentence.
+    "defer" or "negate": such a marker stands shortly before start in the same clause (Latin text:
+    3× the window). A "condition" marker (if, 如果) defers everything after it in its sentence
+    ("defer"); an "elsewhere" marker (another estate, 隔壁区) or a "hearsay" marker (听说, is it
+    true) makes everything after it in its sentence another place's or a rumour ("elsewhere",
+    "hearsay"): not this writer's own event.
     """
     scale = 3 if latin else 1
     for marker in markers:
