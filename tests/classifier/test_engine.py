@@ -759,7 +759,7 @@ def test_text_below_a_closed_forward_is_the_senders_own(classifier):
 
 def test_a_chinese_forward_marked_zhuan_keeps_its_subject_out(classifier):
     body = "我家阳台也渗水，报修一个月没人来。\n\n-------- 转发的文章 --------\n外地楼盘渗漏被电视台曝光。"
-    assert classifier.label(subject="转：某楼盘渗漏被曝光", body=body, channel="email").severity == G
+    assert classifier.label(subject="转：雨季渗漏被电视台曝光", body=body, channel="email").severity == G
 
 
 def test_a_joint_letter_signed_name_then_flat_counts_the_flats(classifier):
