@@ -12,11 +12,11 @@ from .labels import Reason
 from .matcher import Hit
 from .people import PeopleMention, find_flat_lists, find_people, find_signatures
 from .ruleset import RuleSet
-from .severity import CLAUSE_BREAKS, Severity, modality_at, together
+from .severity import CLAUSE_BREAKS, NOT_OURS, Severity, modality_at, together
 
 
 # Modes under which a count is not a group complaining here: a plan, another place, a rumour.
-PLANNED = frozenset(("defer", "elsewhere", "hearsay"))
+PLANNED = NOT_OURS | {"defer"}
 
 
 def _planned(mention: PeopleMention, text: str, rules: RuleSet, state: Severity) -> bool:

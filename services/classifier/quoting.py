@@ -12,10 +12,12 @@ import re
 
 from .normalize import normalize
 
+# The name in a forwarded item's header rule ("---- Forwarded message ----", "---- 转发的文章 ----").
+_FORWARDED = r"forwarded (?:message|article|email|mail|news)|转发的?(?:邮件|消息|文章|内容|新闻)"
 # A line that starts a quoted or forwarded block; the rest of the mail is not the customer's new text.
 _BLOCK_START = re.compile(
     r"^\s*(?:"
-    r"-{2,}\s*(?:原始邮件|original message|forwarded (?:message|article|email|mail|news)|转发的?(?:邮件|消息|文章|内容|新闻)|邮件原件)\s*-{2,}"
+    rf"-{{2,}}\s*(?:原始邮件|original message|{_FORWARDED}|邮件原件)\s*-{{2,}}"
     r"|_{8,}"
     r"|on\b.{0,200}\bwrote:"
     r"|(?:在|于).{0,200}写道:"
@@ -39,7 +41,7 @@ _SIGNATURE = re.compile(
 # A quoted line: ">" (mail quoting) or a line marked as forwarded inline (【转发】"…").
 _QUOTED_LINE = re.compile(r"^\s*(?:>|【转发】|【转】|\[转发\]|\[fwd\])")
 # A forwarded item's header, and the rule of dashes (alone, or around "end") that may close it.
-_FORWARD_HEADER = re.compile(r"^\s*-{2,}\s*(?:forwarded (?:message|article|email|mail|news)|转发的?(?:邮件|消息|文章|内容|新闻))\s*-{2,}\s*$")
+_FORWARD_HEADER = re.compile(rf"^\s*-{{2,}}\s*(?:{_FORWARDED})\s*-{{2,}}\s*$")
 _CLOSING_RULE = re.compile(r"^\s*(?:-{5,}|-{2,}\s*(?:结束|转发结束|全文完|end|end of (?:the )?forwarded (?:message|article|mail|email))\s*-{2,})\s*$")
 # A cheap first look: a body with none of these has nothing to drop.
 _ANY_MARKER = re.compile(r">|--|转发|【转】|__|wrote:|写道|from:|发件人|寄件者|sent from|发自|来自|get outlook|begin forwarded|原始邮件|original message|forwarded")
