@@ -55,8 +55,10 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
     rf"|(?:我家|家里|家中|全家|一家){_ZH_CLAUSE}{{0,2}}"
     rf"|这一?(?:栋|幢|个单元|层)楼?)$"  # 这栋楼四十多户: what the building holds
 )
-# After a count: the households a building holds or that share something (一百多户人家就靠这两部电梯).
-_ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)?(?:靠|依靠|共用|共享|合用|挤在|住在这|住这)")
+# After a count: the households a building holds or that share something (一百多户人家就靠这两部电梯),
+# and an audience (两百多人看过, 300 people have seen it), which reads a post but does not complain.
+_ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)?(?:靠|依靠|共用|共享|合用|挤在|住在这|住这)"
+                                  r"|(?:已经|都)?(?:看过|浏览|围观|点赞|转发|评论|阅读|观看|收看)")
 _EN_NOT_PEOPLE_BEFORE = re.compile(
     r"(?:(?:group|chat|building|bldg|blk|block|estate|tower|compound|complex|development)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|of|with|contains|holds)?"
     r"|in total|total of|there are|out of|of the|family of)\s*\(?\s*(?:about|around|over|some|nearly)?\s*$"
@@ -79,7 +81,8 @@ _ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知�
 _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met"
                                  r"|heard(?: that)?(?: about| around| some| over| nearly)?)\s*$")
 _EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here|here\b"
-                                  r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing)")
+                                  r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing"
+                                  r"|(?:have |had )?(?:seen|viewed|watched|liked|shared|reposted|read) (?:it|the|my|this|that)\b)")
 # "All 320 households in Block 5": every household of a building is its total, not a group that complains.
 _EN_ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+)?$")
 _EN_IN_BUILDING_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:block|building|bldg|blk|tower|estate|compound)\b")

@@ -645,6 +645,15 @@ SEVERITY_CASES = [
     ("Balcony door seal replaced in May, job closed 20 May. After last night's storm water is coming in again.", IM),
     ("物业经理当众骂人的视频昨天已经被“城市新闻”客户端报道，评论几百条。", MA),
     ("上个月投诉过管家，当时已回访、道歉、结案。今天又是同一个管家，把我的快递随手扔在门口。", IM),
+    # Found in holdout32 and holdout33 (rules seed-002-9.15).
+    ("I assume you have seen Tuesday's segment on the city TV channel. It showed firemen carrying my mother down nineteen floors because the lift was out again.", MA),
+    ("Radiator joint in the bedroom leaking, the same joint your plumber replaced on 10 Jan (ticket closed 11 Jan, she signed off). Water on the floor. Reopened.", IM),
+    ("上周热力公司来调过阀门，你们回访结了单。前天开始暖气又凉了，电话一直占线。", IM),
+    ("去年十一月来修过北面的窗户，修好了单子也签了字。这两天窗户缝又往里灌风，跟修之前一个样。", IM),
+    ("Third time writing. Nobody has told me it was fixed, it simply hasn't been done. The bathroom mould is spreading; please give me a date.", G),
+    ("东门保安骂人的视频我发在了自己朋友圈，已经有两百多人看过。我要求这个保安当面道歉。", G),
+    ("我们12栋几户一起反映：客厅和阳台交接处墙体开裂。\n\n1201 沈女士\n1202 毛先生\n1302 葛先生", IM),
+    ("地库坡道结冰没人撒盐，三辆车打滑。我们几个车主一起写这封邮件：\nB2-118 俞先生\nB2-126 潘女士\nB2-203 司马先生", IM),
 ]
 
 
