@@ -48,7 +48,8 @@ _EN_PATTERN = re.compile(
 _ZH_CLAUSE = r"[^,.!?;:\n。、]"
 _ZH_NOT_PEOPLE_BEFORE = re.compile(
     rf"(?:群{_ZH_CLAUSE}{{0,3}}"
-    rf"|(?:楼|栋|小区|单元|大厦|社区|园区|项目|大楼){_ZH_CLAUSE}{{0,3}}(?:共|一共|总共|总计|共计|有|住了|住着|入住了|入住|总){_ZH_CLAUSE}{{0,2}}"
+    # 楼上楼下 is the neighbours upstairs and downstairs, not a building: 我和楼上楼下共五户 is a group.
+    rf"|(?:楼(?![上下])|栋|小区|单元|大厦|社区|园区|项目|大楼){_ZH_CLAUSE}{{0,3}}(?:共|一共|总共|总计|共计|有|住了|住着|入住了|入住|总){_ZH_CLAUSE}{{0,2}}"
     # An estate's total after its name (枫丹苑一共1200多户): only with a word for "in all".
     rf"|(?:苑|园|府|天地|一号|雅居)(?:一共|总共|总计|共计|共有)(?:约|大约|大概)?"
     rf"|(?:全楼|全栋|整栋|整栋楼|整个小区|全小区|全单元|小区|梯|每层|每栋|每单元|第|号|室|-|#|/)"
@@ -57,6 +58,9 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
 )
 # After a count: the households a building holds or that share something (一百多户人家就靠这两部电梯),
 # and an audience (两百多人看过, 300 people have seen it), which reads a post but does not complain.
+# After a count: the households hit by the problem or acting together (1号楼共有三十多户受影响),
+# which a building's "共" before the count does not make a total.
+_ZH_GROUP_AFTER = re.compile(r"(?:业主|住户|人家|居民)?(?:都|全|全部)?(?:受影响|受到影响|受损|受害|被淹|被困|一起|联名|共同|签名|签了名)")
 _ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)?(?:靠|依靠|共用|共享|合用|挤在|住在这|住这)"
                                   r"|(?:已经|都)?(?:看过|浏览|围观|点赞|转发|评论|阅读|观看|收看)")
 _EN_NOT_PEOPLE_BEFORE = re.compile(
@@ -83,6 +87,9 @@ _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|t
 _EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here|here\b"
                                   r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing"
                                   r"|(?:have |had )?(?:seen|viewed|watched|liked|shared|reposted|read) (?:it|the|my|this|that)\b)")
+# "Me and my two neighbours": the writer is one more than the count.
+_EN_ME_AND_BEFORE = re.compile(r"\b(?:me|i|myself)\s+(?:and|plus|with)\s+(?:my\s+)?$")
+_EN_AND_ME_AFTER = re.compile(r"\s+and\s+(?:i|me|myself)\b")
 # "All 320 households in Block 5": every household of a building is its total, not a group that complains.
 _EN_ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+)?$")
 _EN_IN_BUILDING_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:block|building|bldg|blk|tower|estate|compound)\b")
@@ -144,7 +151,10 @@ def _zh_mentions(text: str, totals: bool = False) -> list[PeopleMention]:
         if value is None or value < 2 or _flat_number(match):
             continue
         before = (max(0, match.start() - 10), match.start())
-        if (not totals and (_ZH_NOT_PEOPLE_BEFORE.search(text, *before) or _ZH_NOT_PEOPLE_AFTER.match(text, match.end()))) or _ZH_HEARSAY_BEFORE.search(text, *before):
+        if _ZH_HEARSAY_BEFORE.search(text, *before):
+            continue
+        if not totals and not _ZH_GROUP_AFTER.match(text, match.end()) and (
+                _ZH_NOT_PEOPLE_BEFORE.search(text, *before) or _ZH_NOT_PEOPLE_AFTER.match(text, match.end())):
             continue
         start = prefix.start() if prefix else match.start()
         found.append(PeopleMention(value, start, match.end(), text[start : match.end()]))
@@ -183,7 +193,11 @@ def _en_mentions(text: str) -> list[PeopleMention]:
             continue
         if _EN_ALL_BEFORE.search(text, max(0, first - 12), first) and _EN_IN_BUILDING_AFTER.match(text, match.end()):
             continue
-        found.append(PeopleMention(value, first, match.end(), text[first : match.end()]))
+        me, end = _EN_ME_AND_BEFORE.search(text, max(0, first - 16), first), match.end()
+        and_me = None if me else _EN_AND_ME_AFTER.match(text, end)
+        if me or and_me:
+            value, first, end = value + 1, me.start() if me else first, and_me.end() if and_me else end
+        found.append(PeopleMention(value, first, end, text[first:end]))
     return found
 
 
