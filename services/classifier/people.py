@@ -92,7 +92,7 @@ _EN_ME_AND_BEFORE = re.compile(r"\b(?:me|i|myself)\s+(?:and|plus|with)\s+(?:my\s
 _EN_AND_ME_AFTER = re.compile(r"\s+and\s+(?:i|me|myself)\b")
 # "All 320 households in Block 5": every household of a building is its total, not a group that complains.
 _EN_ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+)?$")
-_EN_IN_BUILDING_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:block|building|bldg|blk|tower|estate|compound)\b")
+_EN_IN_BUILDING_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+|our\s+|my\s+|this\s+|that\s+)?(?:block|building|bldg|blk|tower|estate|compound)\b")
 _ZH_RANGE = re.compile(r"([一二三四五六七八九])[一二三四五六七八九](?=[十百千]|$)")
 
 

@@ -653,7 +653,10 @@ SEVERITY_CASES = [
     ("Third time writing. Nobody has told me it was fixed, it simply hasn't been done. The bathroom mould is spreading; please give me a date.", G),
     ("东门保安骂人的视频我发在了自己朋友圈，已经有两百多人看过。我要求这个保安当面道歉。", G),
     ("我们12栋几户一起反映：客厅和阳台交接处墙体开裂。\n\n1201 沈女士\n1202 毛先生\n1302 葛先生", IM),
-    ("地库坡道结冰没人撒盐，三辆车打滑。我们几个车主一起写这封邮件：\nB2-118 俞先生\nB2-126 潘女士\nB2-203 司马先生", IM),
+    ("地库坡道结冰没人撒盐，三辆车打滑。我们几个车主一起写这封邮件：\nB2-118 俞先生\nB2-126 潘女士\nB2-203 司马先生", IM),    # Found in holdout34 and holdout35 (rules seed-002-9.16).
+    ("北门保安跟外卖员推搡的视频被人发到抖音，今天上了本地热搜，评论里都在骂物业。业主要求公开道歉。", MA),
+    ("主卧飘窗台风后渗水，窗台板泡坏。业主称起诉状已经写好了，下周一就去法院立案。", G),
+    ("Every wall in my flat is wet this week. I'd guess all 200 households in our building have the same thing, but I can only speak for mine.", G),
 ]
 
 
