@@ -64,7 +64,9 @@ _ZH_GROUP_AFTER = re.compile(r"(?:业主|住户|人家|居民)?(?:都|全|全部
 _ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)?(?:靠|依靠|共用|共享|合用|挤在|住在这|住这)"
                                   r"|(?:已经|都)?(?:看过|浏览|围观|点赞|转发|评论|阅读|观看|收看)")
 _EN_NOT_PEOPLE_BEFORE = re.compile(
-    r"(?:(?:group|chat|building|bldg|blk|block|estate|tower|compound|complex|development)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|of|with|contains|holds)?"
+    # A group "of" people is a chat group only when named so ("a chat group of 200"); "a group of 40 owners" protested together.
+    r"(?:(?:(?:chat|wechat|whatsapp|qq|owners'?|residents'?|neighbou?rs'?)\s+group|chat|building|bldg|blk|block|estate|tower|compound|complex|development)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|of|with|contains|holds)?"
+    r"|\bgroup\s+(?:has|have|with|contains|holds)"
     r"|in total|total of|there are|out of|of the|family of)\s*\(?\s*(?:about|around|over|some|nearly)?\s*$"
     # An estate or phase that "has" a number of households states its size ("Phase 2 has about 200 households").
     r"|\b(?:phase|garden|court|residence)(?:\s+[0-9]{1,3}[a-z]?)?\s+(?:has|have|with|contains|holds)\s*\(?\s*(?:about|around|over|some|nearly|only)?\s*$"

@@ -823,3 +823,30 @@ def test_a_homophone_typo_of_a_name_in_the_text_finds_the_project(classifier):
 ])
 def test_categories_from_the_blind_sets(classifier, body, category):
     assert classifier.label(subject="", body=body, channel="email").category == category
+
+
+@pytest.mark.parametrize("body,severity", [
+    ("这件事上了《钱江晚报》，周二整整半版，配了我们楼道渗水的照片。", MA),
+    ("The local paper ran our photos of the cracked garage ramp on Saturday, page 5.", MA),
+    ("A journalist from City Express wrote up the flooding story and it went out on their app this morning.", MA),
+    ("抖音上那条视频现在有八十多万播放了，评论区全是骂开发商的。", MA),
+    ("昨晚城市台《1818黄金眼》播了我们小区地库被淹的片子，你们的经理也出镜了。", MA),
+    ("The arbitration commission accepted our application on 3 April; hearing in June.", MA),
+    ("My solicitor issued proceedings against your company last month over the leaking roof.", MA),
+    ("我们早就去法院告了你们，案子下周二开庭审理。", MA),
+    ("The owners' group lawsuit over the parking spaces was heard in court on Tuesday; the developer's lawyer asked for more time.", MA),
+    ("Your project was named in a city newspaper story today about late handovers.", MA),
+    ("A group of 40 owners protested at the sales office this morning about the missing clubhouse.", MA),
+    ("You marked my leak ticket resolved on 2 May. It is dripping again this morning.", IM),
+    ("This is the second time I'm reporting the same crack. Your engineer filled it in March and signed the job off; it has opened up again.", IM),
+    ("上个月报修的热水器，师傅来换了个零件，用了三天又不出热水了。", IM),
+    ("维修后不到一周，天花板又开始渗水了，跟上次一模一样。", IM),
+    ("The gate fob was reprogrammed last week and they said all sorted. Today it won't open again.", IM),
+    ("物业公告上了《业主须知》，但是垃圾还是没人清。", G),
+    ("I watched a segment on TV about damp walls and now I worry about mine. The corner of my bedroom is black.", G),
+    ("If nobody has sorted it out by Monday, I will sue you for the heating fee.", G),
+])
+def test_phrasings_written_to_probe_the_triggers(classifier, body, severity):
+    """Phrasings of the triggers that no labeled set had, written to probe the rules (rules seed-002-9.16 and 9.17)."""
+    labels = classifier.label(subject="", body=body, channel="email")
+    assert labels.severity == severity, labels.reasons
