@@ -58,9 +58,10 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
 )
 # After a count: the households a building holds or that share something (一百多户人家就靠这两部电梯),
 # and an audience (两百多人看过, 300 people have seen it), which reads a post but does not complain.
-# After a count: the households hit by the problem or acting together (1号楼共有三十多户受影响),
-# which a building's "共" before the count does not make a total.
-_ZH_GROUP_AFTER = re.compile(r"(?:业主|住户|人家|居民)?(?:都|全|全部)?(?:受影响|受到影响|受损|受害|被淹|被困|一起|联名|共同|签名|签了名)")
+# After a count: households acting together (楼上楼下共五户一起反映), which a building's "共" before
+# the count does not make a total. Households merely affected (整栋楼300多户都受影响) stay a total:
+# they suffer the problem but have not complained.
+_ZH_GROUP_AFTER = re.compile(r"(?:业主|住户|人家|居民)?(?:都|全|全部)?(?:一起|联名|共同|签名|签了名)")
 _ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)?(?:靠|依靠|共用|共享|合用|挤在|住在这|住这)"
                                   r"|(?:已经|都)?(?:看过|浏览|围观|点赞|转发|评论|阅读|观看|收看)")
 _EN_NOT_PEOPLE_BEFORE = re.compile(

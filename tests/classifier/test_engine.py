@@ -656,7 +656,14 @@ SEVERITY_CASES = [
     ("地库坡道结冰没人撒盐，三辆车打滑。我们几个车主一起写这封邮件：\nB2-118 俞先生\nB2-126 潘女士\nB2-203 司马先生", IM),    # Found in holdout34 and holdout35 (rules seed-002-9.16).
     ("北门保安跟外卖员推搡的视频被人发到抖音，今天上了本地热搜，评论里都在骂物业。业主要求公开道歉。", MA),
     ("主卧飘窗台风后渗水，窗台板泡坏。业主称起诉状已经写好了，下周一就去法院立案。", G),
-    ("Every wall in my flat is wet this week. I'd guess all 200 households in our building have the same thing, but I can only speak for mine.", G),
+    ("Every wall in my flat is wet this week. I'd guess all 200 households in our building have the same thing, but I can only speak for mine.", G),    # Found in holdout36 and holdout37 (rules seed-002-9.17).
+    ("半山雅居停水三天，业主群36户委托我投诉。请开发公司出面跟自来水公司协调尽快恢复供水。", MA),
+    ("I sent the clip to City Express and they ran it on their website yesterday. The agent hung up on my mother.", MA),
+    ("Says the gate guard let a stranger in on Friday night. Story already on Jiangnan Online news site since yesterday with CCTV stills.", MA),
+    ("我们整栋楼300多户都受影响，小孩上网课都上不了。麻烦开发商出面协调运营商尽快进场。", G),
+    ("It was on the local news last week that the city approved night work for the metro line; please ask them to limit the hours near homes.", G),
+    ("師傅上門換咗光貓之後話修好咗，你哋張工單亦都結咗。但係呢兩個星期每晚又斷線，同之前一模一樣。", IM),
+    ("燃气公司7/15上门换接头后结单，我司协调单也已关闭。本周又闻到燃气味，检测接头仍有微漏。", IM),
 ]
 
 

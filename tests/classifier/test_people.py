@@ -11,7 +11,7 @@ COUNTS = [
     ("十二户", 12), ("我们5栋12户业主", 12), ("其中15户业主联名", 15),
     ("twelve households signed", 12), ("a dozen of us", 12), ("dozens of residents", 20),
     ("over 30 residents", 30), ("five of us", 5), ("twenty-five families", 25), ("10+ households", 10),
-    ("more than a dozen owners", 12), ("three neighbours and I", 4), ("me and my two neighbours", 3), ("a group of 40 owners protested", 40), ("我和楼上楼下共五户业主一起反映", 5), ("1号楼共有三十多户受影响", 30),
+    ("more than a dozen owners", 12), ("three neighbours and I", 4), ("me and my two neighbours", 3), ("a group of 40 owners protested", 40), ("我和楼上楼下共五户业主一起反映", 5),
     ("Block B, 12 households have the same leak", 12), ("Tower 3 - 40 families signed", 40),
 ]
 NOT_PEOPLE = [
@@ -22,7 +22,7 @@ NOT_PEOPLE = [
     "Riverside One, Tower 2, 1107 residents' entrance", "room 1203 owners' parking", "2406 owner here", "flat 12 owners association",
     "we recorded 27 defects together with a hired inspector", "我和三位验房师一起验房", "请了两名工程师来看",
     "it's now the 11th and 3 calls later nothing", "I phoned twice more",
-    "I understand Building 8 has 260 households and maybe others noticed", "Tower 5 of 300 residents", "已经有两百多人看过", "300 people have seen it",
+    "I understand Building 8 has 260 households and maybe others noticed", "Tower 5 of 300 residents", "已经有两百多人看过", "我们整栋楼300多户都受影响", "300 people have seen it",
 ]
 
 
