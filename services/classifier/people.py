@@ -4,7 +4,8 @@ Only numbers attached to a people noun count (户, 位, 名, 人, 家, 业主, h
 ...). Numbers that describe something else are skipped by their context: a chat group's size
 (业主群200多人), a building's total (这栋楼共120户, a building of 120 households), layouts
 (一梯两户), ordinals, addresses (unit 1107, Tower 2, 1107; a number before a singular noun, as in
-1107 owner), and numbers followed by a staff or hired professional's noun (两名保安, 三位验房师). Approximate numbers count at
+1107 owner), an audience (两百多人看过), and numbers followed by a staff or hired professional's noun (两名保安, 三位验房师).
+A writer who names themself beside the count adds one (me and my two neighbours: three). Approximate numbers count at
 their lower bound: 十几 → 10, 二十多 → 20, 数十 and dozens → 20, a dozen → 12.
 """
 
@@ -56,12 +57,12 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
     rf"|(?:我家|家里|家中|全家|一家){_ZH_CLAUSE}{{0,2}}"
     rf"|这一?(?:栋|幢|个单元|层)楼?)$"  # 这栋楼四十多户: what the building holds
 )
-# After a count: the households a building holds or that share something (一百多户人家就靠这两部电梯),
-# and an audience (两百多人看过, 300 people have seen it), which reads a post but does not complain.
 # After a count: households acting together (楼上楼下共五户一起反映), which a building's "共" before
 # the count does not make a total. Households merely affected (整栋楼300多户都受影响) stay a total:
 # they suffer the problem but have not complained.
 _ZH_GROUP_AFTER = re.compile(r"(?:业主|住户|人家|居民)?(?:都|全|全部)?(?:一起|联名|共同|签名|签了名)")
+# After a count: the households a building holds or that share something (一百多户人家就靠这两部电梯),
+# and an audience (两百多人看过, 300 people have seen it), which reads a post but does not complain.
 _ZH_NOT_PEOPLE_AFTER = re.compile(r"(?:人家|住户|业主)?(?:就|都|全|只)?(?:靠|依靠|共用|共享|合用|挤在|住在这|住这)"
                                   r"|(?:已经|都)?(?:看过|浏览|围观|点赞|转发|评论|阅读|观看|收看)")
 _EN_NOT_PEOPLE_BEFORE = re.compile(
@@ -196,12 +197,19 @@ def _en_mentions(text: str) -> list[PeopleMention]:
             continue
         if _EN_ALL_BEFORE.search(text, max(0, first - 12), first) and _EN_IN_BUILDING_AFTER.match(text, match.end()):
             continue
-        me, end = _EN_ME_AND_BEFORE.search(text, max(0, first - 16), first), match.end()
-        and_me = None if me else _EN_AND_ME_AFTER.match(text, end)
-        if me or and_me:
-            value, first, end = value + 1, me.start() if me else first, and_me.end() if and_me else end
-        found.append(PeopleMention(value, first, end, text[first:end]))
+        found.append(_with_writer(text, value, first, match.end()))
     return found
+
+
+def _with_writer(text: str, value: int, start: int, end: int) -> PeopleMention:
+    """Return the count, one more when the writer names themself beside it ("me and my two neighbours", "two neighbours and I")."""
+    me = _EN_ME_AND_BEFORE.search(text, max(0, start - 16), start)
+    and_me = None if me else _EN_AND_ME_AFTER.match(text, end)
+    if me:
+        value, start = value + 1, me.start()
+    elif and_me:
+        value, end = value + 1, and_me.end()
+    return PeopleMention(value, start, end, text[start:end])
 
 
 # Every count needs a people noun, and a Chinese one a numeral right before it (the suffix aside): a
