@@ -102,7 +102,7 @@ class Classifier:
         mark_secondary(rules, state)
         escalation = state.escalation + (state.secondary_score if state.secondary else 0.0)
         opinions = opinions or {}
-        kind, kind_reasons = choose_kind(groups.get("kind", []), text, rules, escalation, state.level == "major", opinions.get("kind"))
+        kind, kind_reasons = choose_kind(groups.get("kind", []), text, rules, escalation, _forced(state), opinions.get("kind"))
         category, category_reasons = choose_category(groups.get("category", []), text, rules, category_hint, kind, opinions.get("category"))
         count, people_reasons = people_of(text, people, rules, state, skip=forwarded)
         project_name, project_reasons = self._project(text, project, whole, mentions)
@@ -115,6 +115,13 @@ class Classifier:
         reasons.append(Reason("severity", f"{severity} from the text ({channel})"))
         secondary = state.secondary and kind == "complaint"
         return Labels(kind, category, severity, count, project_name, secondary, tuple(state.warnings), tuple(reasons), rules.label_version)
+
+
+def _forced(state: Severity) -> str | None:
+    """Name what makes the text a complaint whatever its phrases say: an event that already happened, or a secondary complaint."""
+    if state.level == "major":
+        return "event"
+    return "secondary" if state.secondary else None
 
 
 def decide(labels: Labels, count: CountResult | None) -> Labels:

@@ -91,6 +91,8 @@ _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|t
 _EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in total|altogether|in the (?:building|block|estate|tower|group|chat)|live here|living here|here\b"
                                   r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing"
                                   r"|(?:have |had )?(?:seen|viewed|watched|liked|shared|reposted|read) (?:it|the|my|this|that)\b)")
+# "There are 120 households" states a total, but "there are eight of us signing this" is the writers.
+_EN_THERE_ARE_BEFORE = re.compile(r"\bthere\s+(?:are|were)\s*$")
 # "Me and my two neighbours": the writer is one more than the count.
 _EN_ME_AND_BEFORE = re.compile(r"\b(?:me|i|myself)\s+(?:and|plus|with)\s+(?:my\s+)?$")
 _EN_AND_ME_AFTER = re.compile(r"\s+and\s+(?:i|me|myself)\b")
@@ -191,7 +193,8 @@ def _en_mentions(text: str) -> list[PeopleMention]:
         first = modifier.start() if modifier else start
         # Checked before the modifier ("a building of about 120 households"), far enough back for
         # "the building has 32 floors and about 250 households".
-        if _EN_NOT_PEOPLE_BEFORE.search(text, max(0, first - 48), first):
+        if _EN_NOT_PEOPLE_BEFORE.search(text, max(0, first - 48), first) and not (
+                match["noun"] == "of us" and _EN_THERE_ARE_BEFORE.search(text, max(0, first - 16), first)):
             continue
         if _EN_NOT_PEOPLE_AFTER.match(text, match.end()) or _EN_HEARSAY_BEFORE.search(text, max(0, first - 24), first):
             continue

@@ -13,7 +13,8 @@ from dataclasses import dataclass, fields
 KINDS = ("complaint", "inquiry", "feedback")
 CATEGORIES = ("construction_quality", "sales", "property_management", "customer_service", "other")
 # A "past" severity rule marks that something already happened (published, aired); it completes the
-# warning rule it names when both stand in one sentence (a reporter ... the story was published).
+# warning rules it names (one id or a list) when both stand in one sentence (a reporter ... the story
+# was published).
 # A "group" rule says that a complainant speaks for others (代表, on behalf of): alone it changes
 # nothing, but a people count in its sentence counts even against the phone log's people field.
 _EFFECTS = {"severity": ("major", "important", "warning", "past", "group"), "modality": ("defer", "negate", "condition", "elsewhere", "hearsay")}
@@ -65,7 +66,7 @@ class Parsed:
     term_specs: list[tuple[list[str], str, str, float]]
     caps: dict[str, float]
     feedback_weights: dict[str, float]
-    completes: dict[str, str]
+    completes: dict[str, tuple[str, ...]]
     requires: dict[str, str]
     roles: dict[str, str]
     model: dict | None = None
@@ -144,16 +145,20 @@ def _effect(entry, key: str, section: str) -> str:
     return effect
 
 
-def _links(entries: list, section: str, key: str, needed, targets: set[str], what: str) -> dict[str, str]:
-    """Check the rules of a section that name another rule (completes, requires): where needed or given, one of targets."""
+def _links(entries: list, section: str, key: str, needed, targets: set[str], what: str, many: bool = False) -> dict:
+    """Check the rules of a section that name another rule (completes, requires): where needed or given, one of targets.
+
+    many: the key may name a list of rules (a "past" rule may complete several warnings); the link is then a tuple.
+    """
     links = {}
     for i, entry in enumerate(entries):
         rule, other = entry.get("id"), entry.get(key)
         if other is None and not needed(entry):
             continue
-        if other not in targets:
+        names = other if many and isinstance(other, list) else [other]
+        if not names or any(not isinstance(name, str) or name not in targets for name in names):
             raise Problem(f"{section}[{i}].{key}", f"rule {rule!r} must name {what}", key, f'"{rule}"')
-        links[rule] = other
+        links[rule] = tuple(names) if many else other
     return links
 
 
@@ -247,6 +252,6 @@ def parse_rules(data: dict) -> Parsed:
             if target in ids:
                 ids[target].add(specs[-1][1])
     severity, secondary = data.get("severity", []), data.get("secondary", [])
-    completes = _links(severity, "severity", "completes", lambda entry: entry.get("effect") == "past", ids["severity:warning"], 'a severity rule with effect "warning"')
+    completes = _links(severity, "severity", "completes", lambda entry: entry.get("effect") == "past", ids["severity:warning"], 'a severity rule with effect "warning" (or a list of them)', many=True)
     requires = _links(secondary, "secondary", "requires", lambda entry: False, ids["context"], "a [[context]] rule")
     return Parsed(version.strip(), _settings(data), names, specs, caps["cap"], caps["feedback_weight"], completes, requires, roles, _model(data))

@@ -67,7 +67,7 @@ class RuleSet:
     terms: tuple[Term, ...]
     caps: dict[str, float] = field(default_factory=dict)
     feedback_weights: dict[str, float] = field(default_factory=dict)
-    completes: dict[str, str] = field(default_factory=dict)
+    completes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     requires: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)  # category rule id -> "person" or "conduct"
     model: TextModel | None = None  # the text model's second opinion ([model] in the rule file)

@@ -108,12 +108,19 @@ def _model_detail(version: str, head: str, weight: float, classes: tuple[str, ..
     return f"text model {version}, %d n-grams, × {weight:g}: {said}"
 
 
-def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, forced: bool, opinion: Opinion | None = None) -> tuple[str, list[Reason]]:
+# How far feedback phrases must outweigh the complaint's for praise to overrule a forced complaint.
+_PRAISE_MARGIN = {"event": 2.0, "secondary": 1.0}
+_FORCED = {"event": "an event that already happened", "secondary": "a case closed before that is back or was never done"}
+
+
+def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, forced: str | None, opinion: Opinion | None = None) -> tuple[str, list[Reason]]:
     """Choose the kind by summed weights (quoted speech aside) and the text model's opinion; escalation adds to complaint.
 
-    forced (an event that already happened: a suit filed, a story published) makes it a complaint,
-    unless the message is clearly praise or a suggestion (a news story that praises the staff is not
-    an exposure).
+    forced makes it a complaint unless the message is praise or a suggestion. "event" (a suit filed,
+    a story published) gives way only to clear praise, feedback phrases twice the complaint's (a news
+    story that praises the staff is no exposure); "secondary" (closed before, and back or never done)
+    gives way to feedback phrases that merely outweigh the complaint's (a thank-you for a repair that
+    held after it was redone).
     """
     quoted = _quotations(text, rules.settings.dictation_length)
     if quoted:
@@ -125,14 +132,14 @@ def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, f
         if len(kept) < len(hits):
             hits, totals = kept, scores(kept, KINDS, rules.caps)
             reasons.append(Reason("kind.rhetorical", "questions that accuse (why, who is responsible) are not inquiries here"))
-    # Praise: feedback wins the phrases of the text by at least twice the complaint's sum.
-    praise = forced and _best(totals)[0] == "feedback" and totals["feedback"] >= max(rules.settings.min_kind_score, 2 * totals["complaint"])
+    margin = _PRAISE_MARGIN.get(forced or "", 0.0)
+    praise = bool(margin) and _best(totals)[0] == "feedback" and totals["feedback"] >= max(rules.settings.min_kind_score, margin * totals["complaint"])
     if escalation:
         totals["complaint"] += escalation
         reasons.append(Reason("kind.escalation", f"threats and secondary-complaint evidence add {escalation:g} to complaint"))
     summary = ", ".join([f"{name} {score:g}" for name, score in totals.items()])
     if forced and not praise:
-        return "complaint", _supporting(hits, "complaint", text) + reasons + [Reason("kind.forced", f"an event that already happened makes it a complaint ({summary})")]
+        return "complaint", _supporting(hits, "complaint", text) + reasons + [Reason("kind.forced", f"{_FORCED[forced]} makes it a complaint ({summary})")]
     if _best(totals)[1] < rules.settings.min_kind_score:
         return rules.settings.default_kind, reasons + [Reason("kind.default", f"no clear kind ({summary})")]
     # The model weighs in only where the rules found a kind: without any phrase the default stands.

@@ -2,7 +2,7 @@
 
 Only what already happened is major or important. A trigger that a "defer" marker (will, if, 准备)
 or a "negate" marker (not, 没) stands shortly before, in the same clause, is a threat: a warning,
-never a severity. A "past" rule (published, aired, 见报) completes the warning rule it names when
+never a severity. A "past" rule (published, aired, 见报) completes the warning rules it names when
 both stand, neither deferred nor denied, in one sentence: "a reporter interviewed me ... the story
 was published yesterday" is media exposure that already happened. Secondary-complaint evidence is
 summed per rule; a rule that requires a context (a case word) counts only in a sentence with one.
@@ -157,9 +157,9 @@ def _complete(past: list[Hit], threats: list[Hit], text: str, rules: RuleSet, st
     """Raise to major a threat that a "past" marker of the same sentence shows has already happened."""
     window = rules.settings.completion_window
     for marker in past:
-        wanted = rules.completes.get(marker.term.rule)
+        wanted = rules.completes.get(marker.term.rule, ())
         for threat in threats:
-            if threat.term.rule != wanted:
+            if threat.term.rule not in wanted:
                 continue
             span = together(marker, threat, text, window)
             if span:

@@ -95,6 +95,8 @@ def test_phrases_are_normalized_and_prefix_marked(tmp_path):
         (('phrases = ["漏水", "leak*"]', 'phrases = ["漏水", "leak*", "投诉"]\n[[categories.construction_quality.terms]]\nid = "c.q2"\nphrases = ["漏水"]'), "also in rule"),
         (("[categories.other]\n", _LINKS.format(completes="", requires="")), "severity[1].completes"),
         (("[categories.other]\n", _LINKS.format(completes='completes = "s.past"', requires="")), "severity[1].completes"),
+        (("[categories.other]\n", _LINKS.format(completes='completes = ["s.threat", "s.past"]', requires="")), "severity[1].completes"),
+        (("[categories.other]\n", _LINKS.format(completes='completes = []', requires="")), "severity[1].completes"),
         (("[categories.other]\n", _LINKS.format(completes='completes = "s.threat"', requires='requires = "s.threat"')), "secondary[0].requires"),
         (("[categories.other]\n", _LINKS.format(completes='completes = "s.threat"', requires="") + 'completes = "s.threat"\n'), "secondary[0].completes: unknown key"),
     ],
@@ -160,8 +162,11 @@ def test_roles_are_loaded():
 def test_links_between_rules_are_loaded(tmp_path):
     text = MINIMAL.format(version="v1").replace("[categories.other]\n", _LINKS.format(completes='completes = "s.threat"', requires='requires = "c.case"') + '\n[[context]]\nid = "c.case"\nphrases = ["ticket"]\n')
     rules = load_rules(write(tmp_path / "r.toml", text))
-    assert rules.completes == {"s.past": "s.threat"} and rules.requires == {"s.closed": "c.case"}
+    assert rules.completes == {"s.past": ("s.threat",)} and rules.requires == {"s.closed": "c.case"}
     assert {"severity:past", "context"} <= {term.target for term in rules.terms}
+    listed = text.replace('completes = "s.threat"', 'completes = ["s.threat"]')
+    assert load_rules(write(tmp_path / "l.toml", listed)).completes == {"s.past": ("s.threat",)}
     defaults = load_rules()
-    assert defaults.completes["sev.media.published"] == "sev.media.threat"
+    assert defaults.completes["sev.media.published"] == ("sev.media.threat",)
+    assert defaults.completes["sev.lawsuit.past"] == ("sev.lawsuit.threat", "sev.lawsuit.court")
     assert defaults.requires["secondary.closed_case"] == "context.case"
