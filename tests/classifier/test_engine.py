@@ -664,6 +664,11 @@ SEVERITY_CASES = [
     ("It was on the local news last week that the city approved night work for the metro line; please ask them to limit the hours near homes.", G),
     ("師傅上門換咗光貓之後話修好咗，你哋張工單亦都結咗。但係呢兩個星期每晚又斷線，同之前一模一樣。", IM),
     ("燃气公司7/15上门换接头后结单，我司协调单也已关闭。本周又闻到燃气味，检测接头仍有微漏。", IM),
+    # Found in holdout38 and holdout39 (rules seed-002-9.19): a date before 报修 is no daily paper,
+    # a joint complaint still being organised is a plan, and the same lift that trapped her before.
+    ("业主到前台。12月5日报修主卧外墙渗水，工程部12月9日来看过，之后再没上门，工单仍为“处理中”。", G),
+    ("Owner called: broadband down 5 days. Says he's organising the whole block to sign a joint complaint next week if not fixed.", G),
+    ("Owner called: trapped in lift car 2 this morning. Same lift trapped her on 2 Jan; that ticket closed 4 Jan as 'repaired, parts replaced'.", IM),
 ]
 
 
