@@ -108,19 +108,20 @@ def _model_detail(version: str, head: str, weight: float, classes: tuple[str, ..
     return f"text model {version}, %d n-grams, × {weight:g}: {said}"
 
 
-# How far feedback phrases must outweigh the complaint's for praise to overrule a forced complaint.
-_PRAISE_MARGIN = {"event": 2.0, "secondary": 1.0}
+# The kinds whose phrases may overrule a forced complaint, and how far they must outweigh the complaint's.
+_YIELDS_TO = {"event": ("feedback",), "secondary": ("feedback", "inquiry")}
+_YIELD_MARGIN = {"event": 2.0, "secondary": 1.0}
 _FORCED = {"event": "an event that already happened", "secondary": "a case closed before that is back or was never done"}
 
 
 def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, forced: str | None, opinion: Opinion | None = None) -> tuple[str, list[Reason]]:
     """Choose the kind by summed weights (quoted speech aside) and the text model's opinion; escalation adds to complaint.
 
-    forced makes it a complaint unless the message is praise or a suggestion. "event" (a suit filed,
-    a story published) gives way only to clear praise, feedback phrases twice the complaint's (a news
-    story that praises the staff is no exposure); "secondary" (closed before, and back or never done)
-    gives way to feedback phrases that merely outweigh the complaint's (a thank-you for a repair that
-    held after it was redone).
+    forced makes it a complaint unless its phrases say otherwise. "event" (a suit filed, a story
+    published) gives way only to clear praise, feedback phrases twice the complaint's (a news story
+    that praises the staff is no exposure); "secondary" (closed before, and back or never done) gives
+    way to feedback or inquiry phrases that merely outweigh the complaint's (a thank-you for a repair
+    that held after it was redone, a question how to ask for the same repairman again).
     """
     quoted = _quotations(text, rules.settings.dictation_length)
     if quoted:
@@ -132,13 +133,14 @@ def choose_kind(hits: list[Hit], text: str, rules: RuleSet, escalation: float, f
         if len(kept) < len(hits):
             hits, totals = kept, scores(kept, KINDS, rules.caps)
             reasons.append(Reason("kind.rhetorical", "questions that accuse (why, who is responsible) are not inquiries here"))
-    margin = _PRAISE_MARGIN.get(forced or "", 0.0)
-    praise = bool(margin) and _best(totals)[0] == "feedback" and totals["feedback"] >= max(rules.settings.min_kind_score, margin * totals["complaint"])
+    best, top = _best(totals)
+    margin = _YIELD_MARGIN.get(forced or "", 0.0)
+    yields = best in _YIELDS_TO.get(forced or "", ()) and top >= max(rules.settings.min_kind_score, margin * totals["complaint"])
     if escalation:
         totals["complaint"] += escalation
         reasons.append(Reason("kind.escalation", f"threats and secondary-complaint evidence add {escalation:g} to complaint"))
     summary = ", ".join([f"{name} {score:g}" for name, score in totals.items()])
-    if forced and not praise:
+    if forced and not yields:
         return "complaint", _supporting(hits, "complaint", text) + reasons + [Reason("kind.forced", f"{_FORCED[forced]} makes it a complaint ({summary})")]
     if _best(totals)[1] < rules.settings.min_kind_score:
         return rules.settings.default_kind, reasons + [Reason("kind.default", f"no clear kind ({summary})")]

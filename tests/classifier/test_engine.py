@@ -669,6 +669,14 @@ SEVERITY_CASES = [
     ("业主到前台。12月5日报修主卧外墙渗水，工程部12月9日来看过，之后再没上门，工单仍为“处理中”。", G),
     ("Owner called: broadband down 5 days. Says he's organising the whole block to sign a joint complaint next week if not fixed.", G),
     ("Owner called: trapped in lift car 2 this morning. Same lift trapped her on 2 Jan; that ticket closed 4 Jan as 'repaired, parts replaced'.", IM),
+    # Found in holdout40 and holdout41 (rules seed-002-9.20): a neighbour's suit, a divorce judgment,
+    # a joint letter still being discussed, no ticket ever closed, the same plumber rude again.
+    ("I understand from our building group that one of my neighbours in Block 7 has already taken the company to court over the floor area of his flat.", G),
+    ("My divorce case finished in January and the court judgment gives me sole ownership of our flat.", G),
+    ("楼里好几家都有类似情况，我们正在商量写一封联名信，到时候一起交给你们。", G),
+    ("Broadband down again tonight, drops every evening for about 3 wks. Has called the provider 4 times, no engineer yet, no ticket closed.", G),
+    ("On 1/3 plumber swore at her; she complained, supervisor apologised, case closed 6/3. Same plumber sent again yday, rude again.", IM),
+    ("4月你们说补充协议已经在走流程，就把投诉关了。到现在五月底，补充协议我一个字都没见到。这个单是怎么关的？", IM),
 ]
 
 
