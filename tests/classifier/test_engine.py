@@ -1032,3 +1032,15 @@ def test_more_phrasings_written_to_probe_the_triggers(classifier, body, severity
     """Each probe gets the severity its words call for (rules seed-002-9.19, without the text model)."""
     labels = classifier.label(subject="", body=body, channel="email")
     assert labels.severity == severity, labels.reasons
+
+
+@pytest.mark.parametrize("body,kind,severity", [
+    # Closed, then the repairman never came: a complaint although no phrase of the rules says so.
+    ("工单被关闭了，可是师傅根本没上门。", "complaint", IM),
+    # A question that names the last repair and the same repairman is still a question (holdout40).
+    ("云栖苑业主来电咨询：上次维修师傅服务很好，想给他评价，问在哪里评价、能不能指定同一个师傅下次上门。", "inquiry", G),
+    ("Thank you for redoing the sealant after the first repair failed. It has held through all the storms.", "feedback", G),
+])
+def test_a_secondary_complaint_is_a_complaint_unless_its_phrases_say_otherwise(classifier, body, kind, severity):
+    labels = classifier.label(subject="", body=body, channel="phone")
+    assert (labels.kind, labels.severity) == (kind, severity), labels.reasons
