@@ -51,6 +51,8 @@ _ZH_NOT_PEOPLE_BEFORE = re.compile(
     rf"(?:群{_ZH_CLAUSE}{{0,3}}"
     # 楼上楼下 is the neighbours upstairs and downstairs, not a building: 我和楼上楼下共五户 is a group.
     rf"|(?:楼(?![上下])|栋|小区|单元|大厦|社区|园区|项目|大楼){_ZH_CLAUSE}{{0,3}}(?:共|一共|总共|总计|共计|有|住了|住着|入住了|入住|总){_ZH_CLAUSE}{{0,2}}"
+    # A count right after a per-floor layout is the building's total: 每层4户，104户人家.
+    rf"|每(?:层|栋|单元|梯)[0-9一二三四五六七八九十两]+户[,，、]?"
     # An estate's total after its name (枫丹苑一共1200多户): only with a word for "in all".
     rf"|(?:苑|园|府|天地|一号|雅居)(?:一共|总共|总计|共计|共有)(?:约|大约|大概)?"
     rf"|(?:全楼|全栋|整栋|整栋楼|整个小区|全小区|全单元|小区|梯|每层|每栋|每单元|第|号|室|-|#|/)"

@@ -1,8 +1,8 @@
 """The Done-when check: the classifier's accuracy on each labeled set, measured by evaluate.py.
 
-The corpus was written with the rules and tunes them; holdout to holdout41 were written blind by
+The corpus was written with the rules and tunes them; holdout to holdout43 were written blind by
 other authors, measured once, and then used for tuning the rules and for training the text model
-(textmodel-2026.18), so they guard against regressions and must stay above the issue's targets.
+(textmodel-2026.19), so they guard against regressions and must stay above the issue's targets.
 Each set's README gives its blind figures and the figures after.
 """
 
@@ -58,6 +58,8 @@ SETS = {
     "holdout39": DATA / "holdout39" / "holdout39.jsonl",
     "holdout40": DATA / "holdout40" / "holdout40.jsonl",
     "holdout41": DATA / "holdout41" / "holdout41.jsonl",
+    "holdout42": DATA / "holdout42" / "holdout42.jsonl",
+    "holdout43": DATA / "holdout43" / "holdout43.jsonl",
 }
 # Sequences known to come out wrong, and why (the set's README says more). holdout13 SEQ-B: hm-0054,
 # a guard pushing an owner (customer service by the rules, 7.5 to 3), is property management for

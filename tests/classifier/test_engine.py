@@ -677,6 +677,16 @@ SEVERITY_CASES = [
     ("Broadband down again tonight, drops every evening for about 3 wks. Has called the provider 4 times, no engineer yet, no ticket closed.", G),
     ("On 1/3 plumber swore at her; she complained, supervisor apologised, case closed 6/3. Same plumber sent again yday, rude again.", IM),
     ("4月你们说补充协议已经在走流程，就把投诉关了。到现在五月底，补充协议我一个字都没见到。这个单是怎么关的？", IM),
+    # Found in holdout42 and holdout43 (rules seed-002-9.21): a layout's total, a planned petition,
+    # a story already posted, a clip run by a news site, and closures that were not true.
+    ("这栋楼一共26层、每层4户，104户人家，不知道别家怎么样，反正我家主卧飘窗每次下雨都往里渗水。", G),
+    ("Says he and neighbours plan to get the whole block to sign a petition if not moved; today only himself.", G),
+    ("I'm raising this on my own for now. I expect to send you a joint letter with a good number of signatures next week.", G),
+    ("称9/16燃气公司管道改造时管道漏气，整栋疏散近2小时。本地新闻网和公众号已发报道+视频。", MA),
+    ("Night guard at N gate asleep in booth on 8/6. Says clip was run by local news site Metro Daily online yesterday.", MA),
+    ("8月初贵司营销部回复称“材料已全部递交，投诉已办结”。但窗口说资料根本没有交齐。上次的“办结”并不属实。", IM),
+    ("上個月投訴過地庫水泵房嘅噪音，管理處7月20號話搞掂咗，張單已經結咗。點知前晚開始又係咁。", IM),
+    ("Your supervisor called me, apologised, and closed the case. Last week she forgot to log my request again. That's twice now.", IM),
 ]
 
 
