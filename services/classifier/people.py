@@ -90,13 +90,13 @@ _EN_SINGULAR = frozenset(("household", "family", "resident", "owner", "homeowner
 _ZH_HEARSAY_BEFORE = re.compile(r"(?:听说|据说|告诉了?|告知了?|通知了?|问了|问过)[^,.!?;:\n。]{0,4}$")
 _EN_HEARSAY_BEFORE = re.compile(r"(?:told|tell|telling|spoke(?:n)? (?:to|with)|talked (?:to|with)|talking (?:to|with)|asked|heard from|informed|messaged|emailed|know|knows|met"
                                  r"|heard(?: that)?(?: about| around| some| over| nearly)?)\s*$")
+# After a count: a total or an audience. "34 flats in total have signed the petition" is a group that
+# complains, not a building's total; "three of us in my family" is one household.
 _EN_NOT_PEOPLE_AFTER = re.compile(r"\s*(?:in (?:my|our|the) (?:family|household|home|flat)\b|(?:in total|altogether)(?!,?\s+(?:have\s+|has\s+|all\s+)*(?:signed|joined|complained|written|are complaining))|in the (?:building|block|estate|tower|group|chat)|live here|living here|here\b"
                                   r"|(?:all )?(?:rely|relying|depend|depending) on|(?:all )?share (?:the|these|this|one|two|a)|sharing"
                                   r"|(?:have |had )?(?:seen|viewed|watched|liked|shared|reposted|read) (?:it|the|my|this|that)\b)")
 # "There are 120 households" states a total, but "there are eight of us signing this" is the writers.
 _EN_THERE_ARE_BEFORE = re.compile(r"\bthere\s+(?:are|were)\s*$")
-# ("34 flats in total have signed the petition" is a group that complains, not a building's total;
-# "three of us in my family" is one household.)
 # "Me and my two neighbours": the writer is one more than the count.
 _EN_ME_AND_BEFORE = re.compile(r"\b(?:me|i|myself)\s+(?:and|plus|with)\s+(?:my\s+)?$")
 _EN_AND_ME_AFTER = re.compile(r"\s+and\s+(?:i|me|myself)\b")
