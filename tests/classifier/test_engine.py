@@ -855,7 +855,8 @@ def test_categories_from_the_blind_sets(classifier, body, category):
     assert classifier.label(subject="", body=body, channel="email").category == category
 
 
-@pytest.mark.parametrize("body,severity", [
+# Written in the sessions of rules seed-002-9.16 and 9.17.
+PROBES = [
     ("这件事上了《钱江晚报》，周二整整半版，配了我们楼道渗水的照片。", MA),
     ("The local paper ran our photos of the cracked garage ramp on Saturday, page 5.", MA),
     ("A journalist from City Express wrote up the flooding story and it went out on their app this morning.", MA),
@@ -875,17 +876,13 @@ def test_categories_from_the_blind_sets(classifier, body, category):
     ("物业公告上了《业主须知》，但是垃圾还是没人清。", G),
     ("I watched a segment on TV about damp walls and now I worry about mine. The corner of my bedroom is black.", G),
     ("If nobody has sorted it out by Monday, I will sue you for the heating fee.", G),
-])
-def test_phrasings_written_to_probe_the_triggers(classifier, body, severity):
-    """Phrasings of the triggers that no labeled set had, written to probe the rules (rules seed-002-9.16 and 9.17)."""
-    labels = classifier.label(subject="", body=body, channel="email")
-    assert labels.severity == severity, labels.reasons
+]
 
 
 # Written in the session of rules seed-002-9.19: suits, stories, groups and reopened cases in words the
 # labeled sets had not used (a court that has scheduled or ruled, a story that did the rounds, a Cantonese
 # report), and negatives beside them (someone else's suit, a joint letter still being organised).
-@pytest.mark.parametrize("body,severity", [
+PROBES += [
     ("I wanted to let you know that my solicitor lodged the claim against Riverside One's developer at the district court last Thursday. The hearing date is 12 January. Your hotline never replied in eight months.", MA),
     ('法院的传票你们应该已经收到了吧？我们已经把开发商告上了法庭，案子下个月开庭。卫生间漏水两年没修好。', MA),
     ('我已经向区人民法院递交了诉状，法院昨天通知我立案了。车位的事你们一直拖。', MA),
@@ -1037,9 +1034,12 @@ def test_phrasings_written_to_probe_the_triggers(classifier, body, severity):
     ('上周法院已经开庭审理了我们的案子，你们的律师也去了。', MA),
     ('The tribunal ruled last week that you must refund the deposit.', MA),
     ('Our case against the developer was listed for hearing at the district court on 9 March.', MA),
-])
-def test_more_phrasings_written_to_probe_the_triggers(classifier, body, severity):
-    """Each probe gets the severity its words call for (rules seed-002-9.19, without the text model)."""
+]
+
+
+@pytest.mark.parametrize("body,severity", PROBES)
+def test_phrasings_written_to_probe_the_triggers(classifier, body, severity):
+    """Phrasings of the triggers that no labeled set had, written to probe the rules, get the severity their words call for (without the text model)."""
     labels = classifier.label(subject="", body=body, channel="email")
     assert labels.severity == severity, labels.reasons
 
